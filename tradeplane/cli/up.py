@@ -39,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
     already_running = all(component.running for component in infra.status())
     endpoints = infra.start()
     try:
-        updates = {"nats": {"url": endpoints.nats_url}, "postgres": {"dsn": endpoints.postgres_dsn}}
+        updates: dict[str, dict[str, object]] = {
+            "nats": {"url": endpoints.nats_url},
+            "postgres": {"dsn": endpoints.postgres_dsn},
+        }
         if args.grpc_port is not None:
             updates["grpc"] = {"port": args.grpc_port}
         if args.metrics_port is not None:

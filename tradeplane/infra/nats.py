@@ -70,10 +70,18 @@ class NatsServer:
         previous = self._read_state()
         hint = "infra.nats_port (TRADEPLANE_INFRA__NATS_PORT)"
         port = choose_port(
-            self.host, self.configured_port, previous and previous.port, what="NATS", hint=hint
+            self.host,
+            self.configured_port,
+            previous.port if previous else None,
+            what="NATS",
+            hint=hint,
         )
         monitor_port = choose_port(
-            self.host, 0, previous and previous.monitor_port, what="NATS monitor", hint=hint
+            self.host,
+            0,
+            previous.monitor_port if previous else None,
+            what="NATS monitor",
+            hint=hint,
         )
         command = [
             str(nats_server_binary()),

@@ -50,9 +50,7 @@ class MetricsEndpoint:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._requested_port)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # set by start()
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = int(self._runner.addresses[0][1])  # the bound port, also when 0 was asked
 
     async def stop(self) -> None:
         if self._runner is not None:
