@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import urllib.request
 from pathlib import Path
 
 from tradeplane import __version__
@@ -101,6 +102,26 @@ def test_up_prints_endpoints_serves_and_exits_0_on_sigint(tmp_path: Path) -> Non
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
         assert not any(pid_alive(pid) for pid in pids), "servers left behind"
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_sim_prints_urls_and_credentials_then_stops_on_sigint(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [TRADEPLANE, "sim", "--port", "0", "--symbols", "20"],
+        env=environment(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        rest_url = wait_for_line(process, r"REST\s+(http://127\.0\.0\.1:\d+)").group(1)
+        assert wait_for_line(process, r"API key\s+(\S+)").group(1)
+        with urllib.request.urlopen(f"{rest_url}/api/v3/ping", timeout=5) as response:
+            assert response.status == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
