@@ -1,0 +1,34 @@
+"""Minimum 24h quote volume, in USD."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..base import Parameter
+from ..checks import Check
+from .common import UniverseContext, UniverseFilter, at_least, unpriced_notes
+
+
+class QuoteVolumeFilter(UniverseFilter):
+    """Keeps symbols whose 24h quote volume, converted to USD, is at least `minUsd`.
+
+    Volumes quoted in another currency (BTC, ETH...) are converted at the exchange's own
+    price of that currency (see `usdConversion`). Inclusive: exactly `minUsd` passes.
+    """
+
+    key = "quote_volume"
+    measure = "24h quote volume"
+    min_usd = Parameter(
+        50_000_000.0,
+        minimum=0.0,
+        unit="USD",
+        description="Smallest 24h traded volume, in US dollars, that a symbol needs.",
+    )
+
+    def check(self, context: UniverseContext) -> Check:
+        volume = context.snapshot.quote_volume_24h * context.usd_per_quote
+        passed = at_least(volume, self.min_usd)
+        notes = unpriced_notes(context, np.isnan(volume), "24h quote volume")
+        return self.make_check(
+            volume, passed, comparison=">=", threshold=self.min_usd, unit="USD", notes=notes
+        )
