@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
-from tradeplane.config import load_settings
+from tradeplane.config import load_settings, service_section
 from tradeplane.errors import ConfigError
 
 
@@ -72,3 +73,36 @@ def test_settings_are_immutable() -> None:
     settings = load_settings()
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type is internal
         settings.grpc.port = 1  # type: ignore[misc]
+
+
+class _ExampleSection(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    interval_seconds: float = Field(5.0, gt=0)
+    symbols: list[str] = []
+
+
+def test_service_section_validates_and_names_the_dotted_field(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("marketdata:\n  interval_seconds: 2\n  symbols: [BTC/USDT]\n")
+    section = service_section(load_settings(config), "marketdata", _ExampleSection)
+    assert section == _ExampleSection(interval_seconds=2, symbols=["BTC/USDT"])
+    assert service_section(load_settings(), "screener", _ExampleSection) == _ExampleSection()
+
+    config.write_text("marketdata:\n  interval_seconds: -1\n")
+    with pytest.raises(ConfigError) as caught:
+        service_section(load_settings(config), "marketdata", _ExampleSection)
+    assert "marketdata.interval_seconds" in str(caught.value)
+    assert "TRADEPLANE_MARKETDATA__INTERVAL_SECONDS" in str(caught.value)
+
+
+def test_service_section_from_nested_environment(monkeypatch) -> None:
+    monkeypatch.setenv("TRADEPLANE_SCREENER__INTERVAL_SECONDS", "7")
+    section = service_section(load_settings(), "screener", _ExampleSection)
+    assert section.interval_seconds == 7
+
+
+def test_bus_section_is_typed(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("bus:\n  connection:\n    connect_timeout_seconds: 0\n")
+    with pytest.raises(ConfigError, match=r"bus\.connection\.connect_timeout_seconds"):
+        load_settings(config)

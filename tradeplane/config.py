@@ -8,14 +8,16 @@ errors are raised as `ConfigError` naming the dotted field and where the value c
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import platformdirs
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from tradeplane.bus.config import BusConfig
 from tradeplane.errors import ConfigError
 
 ENV_PREFIX = "TRADEPLANE_"
@@ -81,6 +83,13 @@ class Settings(BaseSettings):
     nats: NatsConfig = NatsConfig()
     postgres: PostgresConfig = PostgresConfig()
     infra: InfraConfig = Field(default_factory=InfraConfig)
+    bus: BusConfig = Field(default_factory=BusConfig)
+    # Service sections: the core cannot import service packages, so each is kept as a
+    # mapping here and validated by its service through `service_section` at start-up.
+    eventstore: dict[str, Any] = Field(default_factory=dict, description="Event store service.")
+    marketdata: dict[str, Any] = Field(default_factory=dict, description="Market data service.")
+    indicators: dict[str, Any] = Field(default_factory=dict, description="Indicators service.")
+    screener: dict[str, Any] = Field(default_factory=dict, description="Screener service.")
     services: list[str] = Field(
         default_factory=list, description="Services this host runs; empty means all installed."
     )
@@ -114,12 +123,36 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
         raise ConfigError(describe_validation_error(error, source=source)) from None
 
 
-def describe_validation_error(error: ValidationError, *, source: str | Path | None) -> str:
+Section = TypeVar("Section", bound=BaseModel)
+
+
+def service_section(settings: Settings, name: str, model: type[Section]) -> Section:
+    """The service section `settings.<name>` validated as `model` (defaults when absent).
+
+    Raises `ConfigError` naming the dotted field, e.g. `marketdata.exchanges.0.timeframes`.
+    """
+    value = getattr(settings, name, None)
+    if isinstance(value, model):
+        return value
+    if value is not None and not isinstance(value, Mapping):
+        raise ConfigError(f"config section {name!r} must be a mapping, got {type(value).__name__}")
+    try:
+        return model.model_validate(dict(value or {}))
+    except ValidationError as error:
+        raise ConfigError(
+            describe_validation_error(error, source=os.environ.get(CONFIG_PATH_ENV), prefix=(name,))
+        ) from None
+
+
+def describe_validation_error(
+    error: ValidationError, *, source: str | Path | None, prefix: tuple[str, ...] = ()
+) -> str:
     origin = f"{source} or {ENV_PREFIX}* environment" if source else f"{ENV_PREFIX}* environment"
     problems = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "<root>"
-        env_name = ENV_PREFIX + "__".join(str(part) for part in item["loc"]).upper()
+        location = (*prefix, *item["loc"])
+        field = ".".join(str(part) for part in location) or "<root>"
+        env_name = ENV_PREFIX + "__".join(str(part) for part in location).upper()
         shown = "" if item["type"] == "missing" else f" (got {item.get('input')!r})"
         problems.append(f"  {field}: {item['msg']}{shown} [env {env_name}]")
     return f"invalid configuration from {origin}:\n" + "\n".join(problems)
