@@ -59,7 +59,7 @@ lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory lint-imports
-	$(BIN)/mypy tradeplane
+	$(BIN)/mypy tradeplane operator
 
 bench: $(VENV)/.stamp-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

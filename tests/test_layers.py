@@ -48,7 +48,9 @@ def test_kernels_may_import_nothing_else_of_ours() -> None:
     assert set(contract["forbidden_modules"]) == top_level_modules() - {"tradeplane.kernels"}
 
 
-def test_the_core_never_imports_services() -> None:
-    contract = contracts()["core-below-services"]
-    expected = top_level_modules() - {"tradeplane.kernels", "tradeplane.services"}
-    assert set(contract["source_modules"]) == expected
+def test_the_core_never_imports_services_or_the_operator() -> None:
+    outside_core = {"tradeplane.kernels", "tradeplane.services", "tradeplane.operator"}
+    core = top_level_modules() - outside_core
+    assert set(contracts()["core-below-services"]["source_modules"]) == core
+    # The CLI is the composition root: it launches the operator.
+    assert set(contracts()["core-below-operator"]["source_modules"]) == core - {"tradeplane.cli"}

@@ -1,0 +1,1 @@
+"""Tests of tradeplane.operator, with the emulated API server they run against."""
