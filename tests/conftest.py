@@ -6,9 +6,12 @@ temporary directory and are stopped when the session ends.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,12 +44,18 @@ def nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNats]:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPostgres]:
-    """A real PostgreSQL with a `tradeplane` database (stop/start it through `.server`)."""
-    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+def postgres() -> Iterator[RunningPostgres]:
+    """A real PostgreSQL with a `tradeplane` database (stop/start it through `.server`).
+
+    Its data lives outside pytest's basetemp: as root the server runs as another user, and
+    a concurrent pytest run resetting /tmp/pytest-of-root to mode 0700 would lock it out.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="tradeplane-test-postgres-"))
+    server = PostgresServer(data_dir)
     process = server.start()
     yield RunningPostgres(server=server, dsn=process.dsn)
     server.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def host_settings(**overrides: Any) -> Settings:

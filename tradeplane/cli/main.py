@@ -8,13 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from tradeplane import __version__
-from tradeplane.cli import infra, operator, serve, sim, up
+from tradeplane.cli import events, infra, operator, serve, sim, state, up
 from tradeplane.errors import ConfigError, TradeplaneError
 
 logger = logging.getLogger(__name__)
 
 # Each module adds its subcommands; a command sets `handler(args) -> int` on its parser.
-COMMAND_GROUPS = (up, serve, infra, sim, operator)
+COMMAND_GROUPS = (up, serve, infra, sim, events, state, operator)
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
