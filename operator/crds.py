@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from tradeplane.operator import naming
 from tradeplane.operator.api.common import cel
 from tradeplane.operator.api.strategy import TradingStrategySpec, TradingStrategyStatus

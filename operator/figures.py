@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
+
 from tradeplane.operator.planning.rollout import CanaryHealth
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import kopf
+
+from tradeplane.bus import BusError
+from tradeplane.errors import TemporaryError
 from tradeplane.operator import naming
 from tradeplane.operator.errors import InvalidSpec, KubernetesRejected, ReconcileProblem
 from tradeplane.operator.kube import KubeClient
@@ -20,9 +23,6 @@ from tradeplane.operator.login import connection_info
 from tradeplane.operator.runtime import Runtime
 from tradeplane.operator.strategies import reconcile_strategy
 from tradeplane.operator.universes import finalize_universe, reconcile_universe
-
-from tradeplane.bus import BusError
-from tradeplane.errors import TemporaryError
 
 logger = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from contextlib import contextmanager
 import nats.errors
 from nats.js import JetStreamContext, api
 from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
-from tradeplane.operator.planning.universe import StreamPlan
 
 from tradeplane.bus import BusConnection, BusError, BusUnavailable
 from tradeplane.bus.config import ConnectionSettings
 from tradeplane.bus.connection import redact_url
+from tradeplane.operator.planning.universe import StreamPlan
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import kopf
+
 from tradeplane.operator import naming
 from tradeplane.operator.errors import KubernetesRejected, KubernetesUnavailable
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from tradeplane.operator import naming
 
 RBAC_FILE = Path(__file__).with_name("rbac.yaml")

@@ -14,6 +14,8 @@ import time
 from typing import Any
 
 import kopf
+
+from tradeplane.errors import ConfigError
 from tradeplane.operator import naming
 from tradeplane.operator.config import OperatorConfig
 from tradeplane.operator.errors import KubernetesRejected
@@ -21,8 +23,6 @@ from tradeplane.operator.handlers import register
 from tradeplane.operator.kube import KubeClient
 from tradeplane.operator.login import connection_info
 from tradeplane.operator.runtime import Runtime
-
-from tradeplane.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 

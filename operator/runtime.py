@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 
 import kopf
 import pydantic
+
 from tradeplane.operator import naming
 from tradeplane.operator.config import OperatorConfig
 from tradeplane.operator.errors import InvalidSpec, KubernetesUnavailable

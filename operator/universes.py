@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from tradeplane import screening
+from tradeplane.bus import BusError, BusUnavailable
 from tradeplane.operator import applying, figures, naming
 from tradeplane.operator.api.universe import SymbolUniverseSpec
 from tradeplane.operator.errors import (
@@ -17,9 +19,6 @@ from tradeplane.operator.errors import (
 from tradeplane.operator.planning.conditions import readiness, readiness_conditions
 from tradeplane.operator.planning.universe import plan_streams, plan_universe
 from tradeplane.operator.runtime import Runtime, child_names, parse_spec, transition_events
-
-from tradeplane import screening
-from tradeplane.bus import BusError, BusUnavailable
 
 logger = logging.getLogger(__name__)
 

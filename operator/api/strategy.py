@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
+
 from tradeplane.operator.api.common import (
     DNS_LABEL_PATTERN,
     ComponentSpec,

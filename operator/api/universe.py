@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import Field
+
 from tradeplane.operator.api.common import (
     ComponentSpec,
     ComponentStatus,

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tradeplane.bus import subjects
 from tradeplane.operator import naming
 from tradeplane.operator.api.universe import IndicatorsSpec, SymbolUniverseSpec
 from tradeplane.operator.config import OperatorConfig
 from tradeplane.operator.planning import workloads
 from tradeplane.operator.planning.workloads import Manifest, Workload
-
-from tradeplane.bus import subjects
 
 GPU_RESOURCE = "nvidia.com/gpu"
 GPU_NODE_LABEL = "nvidia.com/gpu.present"

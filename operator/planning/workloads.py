@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
 from tradeplane.operator import naming
 from tradeplane.operator.api.common import ResourcesSpec
 from tradeplane.operator.config import OperatorConfig, ResourceConfig

@@ -13,9 +13,8 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tradeplane.services.marketdata.config import timeframe_ms
-
 from tradeplane.exchange import Candle, CandleUpdate, Quality
+from tradeplane.services.marketdata.config import timeframe_ms
 
 
 @dataclass(frozen=True)

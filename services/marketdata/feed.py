@@ -15,17 +15,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from tradeplane.services.marketdata import frames, metrics
-from tradeplane.services.marketdata.config import FeedConfig, MarketDataConfig
-from tradeplane.services.marketdata.publishing import Outbox, OutgoingFrame
-from tradeplane.services.marketdata.recording import SnapshotRecorder
-from tradeplane.services.marketdata.streams import (
-    CandleAnswer,
-    CandleStreams,
-    report_failure,
-    retrying,
-)
-
 from tradeplane.bus import subjects
 from tradeplane.bus.config import KeyValueSettings
 from tradeplane.exchange import (
@@ -39,6 +28,16 @@ from tradeplane.exchange import (
 )
 from tradeplane.exchange.cache import Cached
 from tradeplane.exchange.cached import TICKERS
+from tradeplane.services.marketdata import frames, metrics
+from tradeplane.services.marketdata.config import FeedConfig, MarketDataConfig
+from tradeplane.services.marketdata.publishing import Outbox, OutgoingFrame
+from tradeplane.services.marketdata.recording import SnapshotRecorder
+from tradeplane.services.marketdata.streams import (
+    CandleAnswer,
+    CandleStreams,
+    report_failure,
+    retrying,
+)
 
 logger = logging.getLogger(__name__)
 

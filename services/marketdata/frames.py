@@ -11,10 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from tradeplane.v1 import marketdata_pb2
-
 from tradeplane.exchange import CandleUpdate, Quality, Ticker
 from tradeplane.store.market_snapshots import MarketSnapshot
+from tradeplane.v1 import marketdata_pb2
 
 T = TypeVar("T")
 NAN = math.nan

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from google.protobuf.message import Message
-from tradeplane.services.marketdata import metrics
 
 from tradeplane.bus import BusError, Publisher, new_event
+from tradeplane.services.marketdata import metrics
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ import logging
 from collections.abc import Sequence
 
 from tradeplane.services.marketdata import metrics
-
 from tradeplane.store import Database, StoreError, StoreUnavailable
 from tradeplane.store.market_snapshots import MarketSnapshot, write_market_snapshots
 

@@ -8,19 +8,18 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from tradeplane.bus import BusConfig, BusConnection, Publisher, ensure_streams, subjects
+from tradeplane.bus.connection import redact_url
+from tradeplane.config import service_section
+from tradeplane.runtime.service import GrpcBinding, Service, ServiceContext
 from tradeplane.services.marketdata.config import MarketDataConfig
 from tradeplane.services.marketdata.feed import ExchangeFeed
 from tradeplane.services.marketdata.publishing import Outbox
 from tradeplane.services.marketdata.recording import SnapshotRecorder
 from tradeplane.services.marketdata.servicer import MarketDataServicer
-from tradeplane.v1 import marketdata_service_pb2, marketdata_service_pb2_grpc
-
-from tradeplane.bus import BusConfig, BusConnection, Publisher, ensure_streams, subjects
-from tradeplane.bus.connection import redact_url
-from tradeplane.config import service_section
-from tradeplane.runtime.service import GrpcBinding, Service, ServiceContext
 from tradeplane.store import Database
 from tradeplane.store.database import redact_dsn
+from tradeplane.v1 import marketdata_service_pb2, marketdata_service_pb2_grpc
 
 logger = logging.getLogger(__name__)
 

@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, NoReturn
 
 import grpc
+
+from tradeplane.exchange import Quality
+from tradeplane.exchange.cache import Cached
 from tradeplane.services.marketdata import frames
 from tradeplane.services.marketdata.errors import DataUnavailable, InvalidRequest, NotFound
 from tradeplane.services.marketdata.feed import ExchangeFeed
 from tradeplane.v1 import marketdata_service_pb2 as pb
 from tradeplane.v1 import marketdata_service_pb2_grpc as pb_grpc
-
-from tradeplane.exchange import Quality
-from tradeplane.exchange.cache import Cached
 
 DEFAULT_CANDLES = 100
 

@@ -12,13 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from tradeplane.services.marketdata import frames, metrics
-from tradeplane.services.marketdata.candles import CandleBatcher, CandleBook, Gap, series_quality
-from tradeplane.services.marketdata.config import FeedConfig, MarketDataConfig, timeframe_ms
-from tradeplane.services.marketdata.errors import DataUnavailable, InvalidRequest, NotFound
-from tradeplane.services.marketdata.publishing import Outbox, OutgoingFrame
-from tradeplane.services.marketdata.selection import changes, select_symbols
-
 from tradeplane.bus import subjects
 from tradeplane.exchange import (
     CachedMarketData,
@@ -30,6 +23,12 @@ from tradeplane.exchange import (
     Ticker,
 )
 from tradeplane.exchange.cache import Cached
+from tradeplane.services.marketdata import frames, metrics
+from tradeplane.services.marketdata.candles import CandleBatcher, CandleBook, Gap, series_quality
+from tradeplane.services.marketdata.config import FeedConfig, MarketDataConfig, timeframe_ms
+from tradeplane.services.marketdata.errors import DataUnavailable, InvalidRequest, NotFound
+from tradeplane.services.marketdata.publishing import Outbox, OutgoingFrame
+from tradeplane.services.marketdata.selection import changes, select_symbols
 
 logger = logging.getLogger(__name__)
 

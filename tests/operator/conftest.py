@@ -17,11 +17,11 @@ import kmock
 import pytest
 import yaml
 from aiohttp import web
+
+from tests.operator.kube_emulator import KubeEmulator
 from tradeplane.operator import naming
 from tradeplane.operator.config import OperatorConfig, load_operator_config
 from tradeplane.operator.runner import run_operator
-
-from tests.operator.kube_emulator import KubeEmulator
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CRD_DIRECTORY = REPOSITORY / "crds"

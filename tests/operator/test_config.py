@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tradeplane.operator.config import load_operator_config
 
 from tradeplane.errors import ConfigError
+from tradeplane.operator.config import load_operator_config
 
 
 def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

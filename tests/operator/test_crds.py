@@ -10,13 +10,13 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
-from tradeplane.operator import crds, naming
-from tradeplane.operator.api import SymbolUniverseSpec, TradingStrategySpec
-from tradeplane.operator.schema import ordered
 
 from tests.operator import crd_schema
 from tests.operator.conftest import CRD_DIRECTORY, EXAMPLES, load_documents
 from tradeplane import screening
+from tradeplane.operator import crds, naming
+from tradeplane.operator.api import SymbolUniverseSpec, TradingStrategySpec
+from tradeplane.operator.schema import ordered
 
 INVALID = Path(__file__).parent / "invalid"
 #: invalid example -> the message of the rule that must reject it (and only it)

@@ -8,9 +8,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tradeplane.operator import naming
 
 from tests.operator.conftest import CRD_DIRECTORY, EXAMPLES, REPOSITORY, Cluster
+from tradeplane.operator import naming
 
 KUBECTL = REPOSITORY / ".venv" / "bin" / "kubectl"
 pytestmark = pytest.mark.skipif(not KUBECTL.exists(), reason="run `make tools` for kubectl")

@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 import yaml
-from tradeplane.operator import naming
 
 from tests.operator.conftest import Cluster, FakeMetrics, eventually
 from tests.operator.test_operator_universe import condition
+from tradeplane.operator import naming
 
 STRATEGY = "momentum-paper"
 HEALTHY = (

@@ -9,9 +9,9 @@ from typing import Any
 
 import nats as nats_client
 from nats.js.errors import NotFoundError
-from tradeplane.operator import naming
 
 from tests.operator.conftest import Cluster, FakeMetrics, eventually
+from tradeplane.operator import naming
 
 UNIVERSE = "binance-usdt"
 DEPLOYMENTS = {f"{UNIVERSE}-marketdata", f"{UNIVERSE}-indicators", f"{UNIVERSE}-screener"}

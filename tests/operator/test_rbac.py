@@ -9,11 +9,11 @@ from typing import Any
 
 import kubernetes_validate
 import yaml
-from tradeplane.operator import naming, rbac
 
 from tests.operator.conftest import Cluster, eventually
 from tests.operator.test_operator_strategy import settled
 from tests.operator.test_operator_universe import ready
+from tradeplane.operator import naming, rbac
 
 CHILDREN = ("deployments", "services", "configmaps")
 MANAGED = f"{naming.LABEL_MANAGED_BY}={naming.MANAGED_BY}"

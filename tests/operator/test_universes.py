@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tradeplane.operator.errors import InvalidSpec
 from tradeplane.operator.universes import validate_stages
 

@@ -10,12 +10,12 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from tradeplane.v1 import system_pb2, system_pb2_grpc
 
 from tradeplane import __version__
 from tradeplane.errors import PortInUseError, UnknownServiceError
 from tradeplane.runtime import Host, Service, ServiceState
 from tradeplane.runtime.registry import load_service
+from tradeplane.v1 import system_pb2, system_pb2_grpc
 
 from ..conftest import host_settings
 

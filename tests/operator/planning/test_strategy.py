@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import yaml
+
 from tradeplane.operator import naming
 from tradeplane.operator.api import SymbolUniverseSpec, TradingStrategySpec
 from tradeplane.operator.config import load_operator_config

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 import yaml
+
+from tradeplane.config import Settings
 from tradeplane.operator import naming
 from tradeplane.operator.api import SymbolUniverseSpec
 from tradeplane.operator.config import OperatorConfig, load_operator_config
 from tradeplane.operator.planning import plan_streams, plan_universe
-
-from tradeplane.config import Settings
 
 CONFIG = load_operator_config(None, image={"repository": "repo.test/tp", "tag": "9.9.9"})
 GPU_TOLERATION = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}

@@ -20,15 +20,15 @@ import nats as nats_client
 import pytest
 from google.protobuf.message import Message
 from nats.js import api
-from tradeplane.services.marketdata import MarketDataConfig, MarketDataService
-from tradeplane.v1 import marketdata_pb2
 
 from tests.store.databases import throwaway_database
 from tradeplane.bus import decode_envelope, decode_payload
 from tradeplane.runtime import Service
+from tradeplane.services.marketdata import MarketDataConfig, MarketDataService
 from tradeplane.sim import Simulator, SimulatorConfig, client_overrides
 from tradeplane.store.database import Database
 from tradeplane.store.migrations import apply_migrations, load_migrations
+from tradeplane.v1 import marketdata_pb2
 
 BAR_MS = 300_000
 CandleRow = tuple[str, int, bool, tuple[float, ...]]

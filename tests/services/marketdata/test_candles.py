@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from tradeplane.exchange import Candle, CandleUpdate, Quality
 from tradeplane.services.marketdata.candles import (
     CandleBatcher,
     CandleBook,
     Gap,
     series_quality,
 )
-
-from tradeplane.exchange import Candle, CandleUpdate, Quality
 
 STEP = 300_000
 

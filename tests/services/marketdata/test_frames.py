@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
+
+from tradeplane.exchange import Candle, CandleUpdate, Market, Quality, Ticker
 from tradeplane.services.marketdata import FeedConfig, MarketDataConfig
 from tradeplane.services.marketdata.config import timeframe_ms
 from tradeplane.services.marketdata.frames import (
@@ -17,8 +19,6 @@ from tradeplane.services.marketdata.frames import (
     ticker_frame,
 )
 from tradeplane.services.marketdata.selection import changes, select_symbols
-
-from tradeplane.exchange import Candle, CandleUpdate, Market, Quality, Ticker
 
 
 def ticker(symbol: str, *, quote_volume: float | None = 1.0, bid: float | None = 99.0) -> Ticker:

@@ -12,11 +12,6 @@ from typing import Any
 import grpc
 import pytest
 from prometheus_client import REGISTRY
-from tradeplane.services.marketdata import MarketDataService
-from tradeplane.services.marketdata.frames import ticker_frame
-from tradeplane.services.marketdata.publishing import Outbox, OutgoingFrame
-from tradeplane.v1 import marketdata_service_pb2 as pb
-from tradeplane.v1 import marketdata_service_pb2_grpc as pb_grpc
 
 from tests.services.marketdata.conftest import (
     eventually,
@@ -26,7 +21,12 @@ from tests.services.marketdata.conftest import (
 )
 from tradeplane.bus import BusConfig, BusConnection, Publisher, ensure_streams, subjects
 from tradeplane.exchange import ExchangeConfigError
+from tradeplane.services.marketdata import MarketDataService
+from tradeplane.services.marketdata.frames import ticker_frame
+from tradeplane.services.marketdata.publishing import Outbox, OutgoingFrame
 from tradeplane.sim import Simulator
+from tradeplane.v1 import marketdata_service_pb2 as pb
+from tradeplane.v1 import marketdata_service_pb2_grpc as pb_grpc
 
 
 def sample(name: str, **labels: str) -> float:

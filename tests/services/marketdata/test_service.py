@@ -11,9 +11,6 @@ from typing import Any
 import grpc
 import pytest
 from prometheus_client import REGISTRY
-from tradeplane.services.marketdata import MarketDataService
-from tradeplane.v1 import marketdata_service_pb2 as pb
-from tradeplane.v1 import marketdata_service_pb2_grpc as pb_grpc
 
 from tests.services.marketdata.conftest import (
     BAR_MS,
@@ -25,9 +22,12 @@ from tests.services.marketdata.conftest import (
     service_config,
 )
 from tradeplane.exchange import ExchangeConfig, ExchangeGateway
+from tradeplane.services.marketdata import MarketDataService
 from tradeplane.sim import FaultConfig, FaultKind, Simulator, client_overrides
 from tradeplane.store.database import Database
 from tradeplane.store.market_snapshots import read_market_snapshots
+from tradeplane.v1 import marketdata_service_pb2 as pb
+from tradeplane.v1 import marketdata_service_pb2_grpc as pb_grpc
 
 ReadFrames = Callable[[str], Awaitable[FrameReader]]
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client import REGISTRY
-from tradeplane.services.marketdata.recording import SnapshotRecorder
 
 from tests.store.databases import throwaway_database
+from tradeplane.services.marketdata.recording import SnapshotRecorder
 from tradeplane.store.database import Database
 from tradeplane.store.market_snapshots import (
     MarketSnapshot,
