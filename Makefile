@@ -8,6 +8,10 @@ BIN    := $(VENV)/bin
 PACKAGE_ROOTS := $(wildcard tradeplane/__init__.py operator/__init__.py services/__init__.py \
                    kernels/__init__.py protos/tradeplane/v1/__init__.py)
 PYTEST_ARGS ?=
+# Never put the working directory on sys.path: the top-level operator/ folder would shadow
+# the standard library's `operator` in an interpreter that has not imported it yet (as
+# `python3 -m venv` and `-m pip` have not). Python >= 3.11.
+export PYTHONSAFEPATH := 1
 
 .PHONY: up test test-reliability install install-dev tools protos lint lint-imports bench clean
 

@@ -18,9 +18,42 @@ GPU_RESOURCE = "nvidia.com/gpu"
 GPU_NODE_LABEL = "nvidia.com/gpu.present"
 GPU_TOLERATION = {"key": GPU_RESOURCE, "operator": "Exists", "effect": "NoSchedule"}
 UNIVERSE_FILE = "universe.yaml"
-#: How the indicators service picks its kernels (`TRADEPLANE_INDICATORS__DEVICE`).
-DEVICE_BY_GPU_POLICY = {"required": "cuda", "auto": "auto", "off": "cpu"}
+#: The indicators service's kernel backend (`indicators.backend`) for each GPU policy.
+BACKEND_BY_GPU_POLICY = {"required": "gpu", "auto": "auto", "off": "cpu"}
 _COMPONENT_FIELDS = ("marketdata", "indicators", "screener")  # Deployment settings only
+
+
+def service_sections(body: Mapping[str, Any], spec: SymbolUniverseSpec) -> dict[str, Any]:
+    """The `marketdata`, `indicators` and `screener` sections of the pods' `config.yaml`.
+
+    Each service validates its own section at start-up; the universe's bus name is the
+    token its indicator and screening subjects carry.
+    """
+    metadata = body["metadata"]
+    bus_name = naming.bus_name(metadata["namespace"], metadata["name"])
+    timeframes = list(spec.timeframes)
+    return {
+        "marketdata": {
+            "exchanges": [
+                {
+                    "exchange": {"exchange_id": spec.exchange, "name": spec.exchange},
+                    "quote_assets": [spec.quote],
+                    "timeframes": timeframes,
+                }
+            ]
+        },
+        "indicators": {
+            "universe": bus_name,
+            "exchange": spec.exchange,
+            "timeframes": timeframes,
+            "backend": BACKEND_BY_GPU_POLICY[spec.indicators.gpu],
+        },
+        "screener": {
+            "universe": bus_name,
+            "exchange": spec.exchange,
+            "stages": spec.stages,
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -128,7 +161,10 @@ def plan_universe(
     name, namespace = metadata["name"], metadata["namespace"]
     streams = plan_streams(namespace, name, spec)
     files = {
-        "config.yaml": workloads.service_settings(config, nats_url=nats_url),
+        "config.yaml": {
+            **workloads.service_settings(config, nats_url=nats_url),
+            **service_sections(body, spec),
+        },
         UNIVERSE_FILE: universe_document(body, spec, streams),
     }
     config_name = naming.child_name(name, "universe")
@@ -156,8 +192,6 @@ def plan_universe(
         if isinstance(component_spec, IndicatorsSpec):
             scheduling = gpu_scheduling(component_spec, config)
             container_resources["limits"].update(scheduling.limits)
-            device = DEVICE_BY_GPU_POLICY[component_spec.gpu]
-            env = ({"name": "TRADEPLANE_INDICATORS__DEVICE", "value": device},)
         workload = Workload(
             name=child,
             namespace=namespace,

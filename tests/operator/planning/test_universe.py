@@ -36,6 +36,24 @@ def indicators_pod(body: dict[str, Any], config: OperatorConfig = CONFIG) -> dic
     return plan(body, config)[("Deployment", "majors-indicators")]["spec"]["template"]["spec"]
 
 
+def service_config(body: dict[str, Any]) -> dict[str, Any]:
+    config_map = plan(body)[("ConfigMap", "majors-universe")]
+    return yaml.safe_load(config_map["data"]["config.yaml"])
+
+
+def test_service_sections_carry_the_universe_into_each_service() -> None:
+    stages = {"scoring": {"selection": {"topN": 3}}}
+    config = service_config(universe(exchange="binance", quote="USDT", stages=stages))
+    bus_name = naming.bus_name("trading", "majors")
+    (feed,) = config["marketdata"]["exchanges"]
+    assert feed["exchange"]["exchange_id"] == "binance"
+    assert feed["quote_assets"] == ["USDT"]
+    assert config["indicators"]["universe"] == config["screener"]["universe"] == bus_name
+    assert config["indicators"]["exchange"] == config["screener"]["exchange"] == "binance"
+    assert config["screener"]["stages"] == stages
+    Settings.model_validate(config)  # the file loads as the pods' Settings
+
+
 def test_children_are_a_config_map_and_a_deployment_and_service_per_component() -> None:
     assert sorted(plan(universe())) == sorted(
         [("ConfigMap", "majors-universe")]
@@ -48,7 +66,8 @@ def test_children_are_a_config_map_and_a_deployment_and_service_per_component() 
 
 
 def test_gpu_required_asks_for_gpus_on_gpu_nodes_with_the_cuda_image() -> None:
-    pod = indicators_pod(universe(indicators={"gpu": "required", "gpuCount": 2}))
+    body = universe(indicators={"gpu": "required", "gpuCount": 2})
+    pod = indicators_pod(body)
     (container,) = pod["containers"]
     assert container["image"] == "repo.test/tp:9.9.9-cuda12"
     assert container["resources"]["limits"]["nvidia.com/gpu"] == "2"
@@ -56,11 +75,12 @@ def test_gpu_required_asks_for_gpus_on_gpu_nodes_with_the_cuda_image() -> None:
     assert pod["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
     assert pod["tolerations"] == [GPU_TOLERATION]
     assert "affinity" not in pod
-    assert {"name": "TRADEPLANE_INDICATORS__DEVICE", "value": "cuda"} in container["env"]
+    assert service_config(body)["indicators"]["backend"] == "gpu"
 
 
 def test_gpu_auto_prefers_gpu_nodes_with_the_cpu_image() -> None:
-    pod = indicators_pod(universe(indicators={"gpu": "auto"}))
+    body = universe(indicators={"gpu": "auto"})
+    pod = indicators_pod(body)
     (container,) = pod["containers"]
     assert container["image"] == "repo.test/tp:9.9.9"
     assert "nvidia.com/gpu" not in container["resources"]["limits"]
@@ -73,16 +93,17 @@ def test_gpu_auto_prefers_gpu_nodes_with_the_cpu_image() -> None:
         {"key": "nvidia.com/gpu.present", "operator": "In", "values": ["true"]}
     ]
     assert "requiredDuringSchedulingIgnoredDuringExecution" not in pod["affinity"]["nodeAffinity"]
-    assert {"name": "TRADEPLANE_INDICATORS__DEVICE", "value": "auto"} in container["env"]
+    assert service_config(body)["indicators"]["backend"] == "auto"
 
 
 def test_gpu_off_is_plain_cpu() -> None:
-    pod = indicators_pod(universe(indicators={"gpu": "off"}))
+    body = universe(indicators={"gpu": "off"})
+    pod = indicators_pod(body)
     (container,) = pod["containers"]
     assert container["image"] == "repo.test/tp:9.9.9"
     assert "nvidia.com/gpu" not in container["resources"]["limits"]
     assert not {"nodeSelector", "tolerations", "affinity"} & set(pod)
-    assert {"name": "TRADEPLANE_INDICATORS__DEVICE", "value": "cpu"} in container["env"]
+    assert service_config(body)["indicators"]["backend"] == "cpu"
 
 
 def test_only_indicators_follow_the_gpu_policy() -> None:

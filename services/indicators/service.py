@@ -1,0 +1,123 @@
+"""`IndicatorsService`: compiles the kernels, wires NATS, one `TimeframeFeed` per timeframe
+and the gRPC servicer; starts them in order and stops them in reverse."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from tradeplane.bus import BusConfig, BusConnection, Publisher, ensure_streams, subjects
+from tradeplane.bus.connection import redact_url
+from tradeplane.config import service_section
+from tradeplane.kernels import warmup
+from tradeplane.kernels.engine import resolve_backend
+from tradeplane.runtime.service import GrpcBinding, Service, ServiceContext
+from tradeplane.services.indicators import metrics
+from tradeplane.services.indicators.config import IndicatorsConfig
+from tradeplane.services.indicators.consuming import STREAM_BACKEND, KernelThread, TimeframeFeed
+from tradeplane.services.indicators.servicer import IndicatorServicer
+from tradeplane.v1 import indicators_service_pb2, indicators_service_pb2_grpc
+
+logger = logging.getLogger(__name__)
+
+SERVICE_NAME = indicators_service_pb2.DESCRIPTOR.services_by_name["IndicatorService"].full_name
+
+
+def _warm(backend: str) -> str:
+    """Compile (or load from numba's cache) every kernel; returns the resolved backend."""
+    resolved = resolve_backend(backend)
+    warmup(resolved)
+    return resolved
+
+
+class IndicatorsService(Service):
+    """Keeps one universe's indicators current from the candle frames on the bus and
+    serves IndicatorService.Compute. Configuration: `settings.bus` and
+    `settings.indicators` when the host's settings have them, else `with_config(...)`,
+    else the defaults."""
+
+    name = "indicators"
+    bus_config: ClassVar[BusConfig | None] = None
+    indicators_config: ClassVar[IndicatorsConfig | None] = None
+
+    def __init__(self, context: ServiceContext) -> None:
+        super().__init__(context)
+        settings = context.settings
+        self.bus = self.bus_config or settings.bus
+        self.config = self.indicators_config or service_section(
+            settings, "indicators", IndicatorsConfig
+        )
+        self.kernels = KernelThread()
+        self.backend = "unresolved"
+        self.connection: BusConnection | None = None
+        self.feeds: dict[str, TimeframeFeed] = {}
+        self._bindings: Sequence[GrpcBinding] = ()
+
+    @classmethod
+    def with_config(
+        cls, *, bus: BusConfig | None = None, config: IndicatorsConfig | None = None
+    ) -> type[IndicatorsService]:
+        """A subclass bound to explicit configuration (tests, embedding)."""
+        attributes: dict[str, Any] = {"bus_config": bus, "indicators_config": config}
+        return type(cls.__name__, (cls,), attributes)
+
+    async def start(self) -> None:
+        config = self.config
+        # compile before the first frame: compilation never lands on the hot path
+        self.backend = await self.kernels.run(_warm, config.backend)
+        metrics.BACKEND.labels(config.universe, "stream", STREAM_BACKEND).set(1)
+        metrics.BACKEND.labels(config.universe, "rpc", self.backend).set(1)
+        self.connection = await BusConnection.connect(
+            self.context.settings.nats.url, self.bus.connection
+        )
+        await ensure_streams(
+            self.connection.jetstream,
+            self.bus,
+            [subjects.MARKET, subjects.INDICATORS, subjects.DLQ],
+        )
+        publisher = Publisher(
+            self.connection, self.bus.publisher, source=f"indicators/{config.universe}"
+        )
+        for timeframe in config.timeframes:
+            feed = TimeframeFeed(
+                config,
+                timeframe,
+                connection=self.connection,
+                publisher=publisher,
+                kernels=self.kernels,
+            )
+            await feed.start()
+            self.feeds[timeframe] = feed
+        servicer = IndicatorServicer(config, self.kernels)
+        self._bindings = (
+            GrpcBinding(
+                full_name=SERVICE_NAME,
+                add_to_server=lambda server: (
+                    indicators_service_pb2_grpc.add_IndicatorServiceServicer_to_server(
+                        servicer, server
+                    )
+                ),
+            ),
+        )
+        logger.info(
+            "indicators running",
+            extra={"universe": config.universe, "exchange": config.exchange,
+                   "timeframes": list(config.timeframes), "backend": self.backend},
+        )  # fmt: skip
+
+    async def stop(self) -> None:
+        """Settle the batches in hand, end the kernel thread, close NATS."""
+        for feed in self.feeds.values():
+            await feed.stop()
+        self.feeds.clear()
+        self.kernels.close()
+        if self.connection is not None:
+            await self.connection.close()
+            self.connection = None
+
+    def grpc_bindings(self) -> Sequence[GrpcBinding]:
+        return self._bindings
+
+    def backends(self) -> Mapping[str, str]:
+        return {"nats": redact_url(self.context.settings.nats.url), "indicators": self.backend}
