@@ -18,10 +18,10 @@ from collections.abc import Callable
 import numba
 import numpy as np
 import talib
-from tradeplane.kernels import gpu
-from tradeplane.kernels.plan import make_plan
 
 from tradeplane import kernels
+from tradeplane.kernels import gpu
+from tradeplane.kernels.plan import make_plan
 
 
 def candles(symbols: int, bars: int, seed: int = 1) -> dict[str, np.ndarray]:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tradeplane.kernels import gpu
 
 from tradeplane import kernels
+from tradeplane.kernels import gpu
 
 from .helpers import assert_matches, random_walk
 
@@ -99,6 +99,7 @@ def test_kernel_compiles_for_a_real_gpu(monkeypatch):
         pytest.skip(reason)
     from numba import cuda, types
     from numba.cuda import dispatcher
+
     from tradeplane.kernels.gpu.kernel import fused
 
     class Hopper:  # device functions compile for the "current" device: pretend an H100
