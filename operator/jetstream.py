@@ -141,7 +141,7 @@ class JetStreamManager:
                             await jetstream.delete_key_value(plan.name)
                         else:
                             await jetstream.delete_stream(plan.name)
-                        logger.info("deleted", extra={"kind": plan.kind, "name": plan.name})
+                        logger.info("deleted", extra={"kind": plan.kind, "object": plan.name})
                     except NotFoundError:
                         pass
                 removed.append(plan.name)

@@ -58,6 +58,18 @@ def postgres() -> Iterator[RunningPostgres]:
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@pytest.fixture
+def private_tmp_path() -> Iterator[Path]:
+    """A temporary directory outside pytest's basetemp, removed afterwards.
+
+    For servers that run as another OS user (PostgreSQL under root): a concurrent pytest
+    run resets /tmp/pytest-of-root to mode 0700, which would lock such a server out.
+    """
+    path = Path(tempfile.mkdtemp(prefix="tradeplane-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def host_settings(**overrides: Any) -> Settings:
     """Settings for an in-process host on free ports with plain-text logs."""
     return load_settings(

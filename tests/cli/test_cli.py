@@ -61,8 +61,8 @@ def test_serve_answers_health_and_stops_on_sigterm(tmp_path: Path) -> None:
             process.kill()
 
 
-def test_infra_up_status_down(tmp_path: Path) -> None:
-    env = environment(tmp_path)
+def test_infra_up_status_down(private_tmp_path: Path) -> None:
+    env = environment(private_tmp_path)
 
     def tradeplane(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -86,10 +86,10 @@ def test_infra_up_status_down(tmp_path: Path) -> None:
     assert after.stdout.count("stopped") == 2
 
 
-def test_up_prints_endpoints_serves_and_exits_0_on_sigint(tmp_path: Path) -> None:
+def test_up_prints_endpoints_serves_and_exits_0_on_sigint(private_tmp_path: Path) -> None:
     process = subprocess.Popen(
         [TRADEPLANE, "up"],
-        env=environment(tmp_path),
+        env=environment(private_tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -97,7 +97,7 @@ def test_up_prints_endpoints_serves_and_exits_0_on_sigint(tmp_path: Path) -> Non
     try:
         grpc_port = int(wait_for_line(process, r"gRPC\s+│\s+127\.0\.0\.1:(\d+)").group(1))
         assert health_status(grpc_port) == SERVING
-        pids = server_pids(tmp_path / "data")
+        pids = server_pids(private_tmp_path / "data")
         assert len(pids) == 2 and all(pid_alive(pid) for pid in pids)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0

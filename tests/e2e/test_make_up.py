@@ -24,13 +24,13 @@ from ..cli.helpers import (
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
-def test_make_up(tmp_path: Path) -> None:
+def test_make_up(private_tmp_path: Path) -> None:
     # start_new_session gives make its own process group, so the group can be signalled
     # the way a terminal's Ctrl-C would be.
     process = subprocess.Popen(
         ["make", "--no-print-directory", "up"],
         cwd=REPO,
-        env=environment(tmp_path),
+        env=environment(private_tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -39,7 +39,7 @@ def test_make_up(tmp_path: Path) -> None:
     try:
         grpc_port = int(wait_for_line(process, r"gRPC\s+│\s+127\.0\.0\.1:(\d+)").group(1))
         assert health_status(grpc_port) == SERVING
-        pids = server_pids(tmp_path / "data")
+        pids = server_pids(private_tmp_path / "data")
         job = _child_pid(process.pid, "tradeplane")
         os.kill(job, signal.SIGINT)  # the main job gets SIGINT; make reports its status
         assert process.wait(timeout=30) == 0

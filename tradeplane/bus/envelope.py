@@ -23,6 +23,7 @@ from tradeplane.v1 import (  # noqa: F401
     indicators_pb2,
     marketdata_pb2,
     orders_pb2,
+    screener_service_pb2,
     screening_pb2,
     signals_pb2,
 )

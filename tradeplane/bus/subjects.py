@@ -8,6 +8,7 @@ everything of an exchange, universe or strategy:
     ind.<universe>.<timeframe>            IndicatorFrame
     screen.<universe>.results             UniverseScreened
     screen.<universe>.selection           SelectionChanged
+    screen.<universe>.heartbeat           ScreenerHeartbeat
     sig.<strategy>.signals                SignalsGenerated
     exec.<strategy>.cmd.<command>         SubmitOrder, CancelOrder ("submit", "cancel")
     exec.<strategy>.evt.<event>           OrderAccepted, OrderDenied, OrderRejected, ...
@@ -93,6 +94,10 @@ def screen_results(universe: str) -> str:
 
 def selection(universe: str) -> str:
     return f"screen.{token(universe, what='universe')}.selection"
+
+
+def screener_heartbeat(universe: str) -> str:
+    return f"screen.{token(universe, what='universe')}.heartbeat"
 
 
 def signals(strategy: str) -> str:

@@ -109,6 +109,9 @@ class Host:
     async def wait_started(self) -> None:
         await self._started.wait()
 
+    def stop_requested(self) -> bool:
+        return self._stop_requested.is_set()
+
     def request_stop(self) -> None:
         self._stop_requested.set()
 

@@ -43,8 +43,8 @@ POISON = b"\xff\xfe\xfd this is not an envelope"
 
 
 @pytest.fixture
-def private_postgres(tmp_path: Path) -> Iterator[PostgresServer]:
-    server = PostgresServer(tmp_path / "postgres")
+def private_postgres(private_tmp_path: Path) -> Iterator[PostgresServer]:
+    server = PostgresServer(private_tmp_path / "postgres")
     server.start()
     yield server
     server.stop()
