@@ -33,6 +33,17 @@ SYMBOLS = prometheus_client.Gauge(
     "Symbols of the latest run: universe, stage1, stage2 (kept) and selected.",
     ["universe", "stage"],
 )
+# Read by the operator for the SymbolUniverse status (tradeplane.operator.figures).
+SYMBOLS_SCREENED = prometheus_client.Gauge(
+    "tradeplane_screener_symbols_screened",
+    "Symbols that entered stage 1 in the latest run.",
+    ["universe"],
+)
+SELECTION_RANK = prometheus_client.Gauge(
+    "tradeplane_screener_selection_rank",
+    "Rank (1 is best) of each symbol of the announced selection.",
+    ["universe", "symbol"],
+)
 DATA_AGE_SECONDS = prometheus_client.Gauge(
     "tradeplane_screener_data_age_seconds",
     "Seconds between the latest run's end and its data's time (newest ticker or close).",
@@ -53,3 +64,11 @@ SCORE_WRITES_DROPPED = prometheus_client.Counter(
     "Runs whose symbol_scores rows were never written: queue full, or failed every retry.",
     ["universe", "reason"],
 )
+
+
+def show_selection(universe: str, previous: tuple[str, ...], current: tuple[str, ...]) -> None:
+    """Replace the selection-rank samples: drop symbols that left, rank the members."""
+    for symbol in set(previous) - set(current):
+        SELECTION_RANK.remove(universe, symbol)
+    for rank, symbol in enumerate(current, start=1):
+        SELECTION_RANK.labels(universe, symbol).set(rank)

@@ -274,6 +274,9 @@ class ScreenerService(Service):
             return
         self.board.announce(Announcement(selection=payload, event_id=event.id))
         metrics.SELECTION_CHANGES.labels(self.config.universe).inc()
+        metrics.show_selection(
+            self.config.universe, tuple(previous), tuple(record.result.selected_symbols)
+        )
         logger.info(
             "selection changed",
             extra={
@@ -302,6 +305,7 @@ class ScreenerService(Service):
         for stage, count in (("universe", counts.universe), ("stage1", counts.stage1),
                              ("stage2", counts.stage2), ("selected", counts.selected)):  # fmt: skip
             metrics.SYMBOLS.labels(universe, stage).set(count)
+        metrics.SYMBOLS_SCREENED.labels(universe).set(counts.universe)
         age = record.finished_at.timestamp() - record.data_time_ms / 1000
         metrics.DATA_AGE_SECONDS.labels(universe).set(age)
 
