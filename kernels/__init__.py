@@ -11,7 +11,8 @@ is computed from its own valid bars only: leading NaNs (a later listing) and NaN
 missing candle) are skipped, get NaN in every output and do not reset anything, so the
 values equal TA-Lib applied to the symbol's valid bars, written back at their positions.
 
-`backend="auto"|"cpu"|"gpu"`: numba on the CPU (parallel over symbols), or numba's CUDA
+`backend="auto"|"cpu"|"gpu"`: numba on the CPU (parallel over symbols, and vectorised
+across groups of symbols that share their valid bars), or numba's CUDA
 target; "auto" takes the GPU only when a real CUDA device is present. `warmup()` compiles
 the kernels ahead of use. Errors derive from `KernelError` (see `kernels.errors`).
 """

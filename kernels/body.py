@@ -3,6 +3,8 @@
 `run_symbol` is the whole computation. The CPU driver calls it for each symbol in a
 `prange`, the GPU driver from one CUDA thread per symbol, and the incremental path with a
 one-bar window; so batch, GPU and incremental results come from the same arithmetic.
+(`compute` on the CPU runs groups of symbols with the same valid bars through the lane
+kernel, `kernels.cpu.lanes`, which repeats this arithmetic W symbols at a time.)
 It runs the requested blocks (`kernels.blocks`) one after another over the symbol's bars,
 which are hot in cache after the first.
 

@@ -100,11 +100,10 @@ def run(
 
         run_on_gpu(*arrays, plan, out)
     else:
-        from .cpu import run_batch
+        from .cpu import run_batch_lanes
 
-        state = plan.new_state(symbols)
         args = (plan.int_params, plan.float_params, plan.need, plan.slot)
-        run_batch(*arrays, *args, state, out)
+        run_batch_lanes(*arrays, *args, plan.new_state, out)
     if one_dimensional:
         return {name: out[plane, 0] for plane, name in enumerate(suite.outputs)}
     return {name: out[plane] for plane, name in enumerate(suite.outputs)}

@@ -10,7 +10,7 @@ from . import layout as L
 from .params import Suite
 
 # which block feeds each output
-_BLOCK_OF_OUTPUT: dict[int, int] = {
+BLOCK_OF_OUTPUT: dict[int, int] = {
     L.O_RSI: L.B_RSI,
     L.O_MACD: L.B_MACD,
     L.O_MACDSIGNAL: L.B_MACD,
@@ -119,7 +119,7 @@ def make_plan(suite: Suite) -> Plan:
     for plane, name in enumerate(s.outputs):
         index = L.OUTPUTS.index(name)
         slot[index] = plane
-        need[_BLOCK_OF_OUTPUT[index]] = 1
+        need[BLOCK_OF_OUTPUT[index]] = 1
 
     # ring buffers only for the blocks that run
     slide = L.SLIDE  # sliding buffers (windows read whole); plain rings for running sums

@@ -15,11 +15,13 @@ CPU_FASTMATH = frozenset({"reassoc", "contract", "nsz", "arcp"})
 
 
 def block(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Make `function` callable from numba code: fast math on the CPU, plain on CUDA.
+    """Make `function` callable from numba code: fast math and inlined on the CPU, plain on CUDA.
 
     The Python function itself is returned unchanged (the CUDA simulator calls it).
     """
-    jit_options = {"fastmath": set(CPU_FASTMATH)}
+    # inlined into the body: a call with a dozen array arguments, each passed field by
+    # field, costs more than a block's work on one bar (the incremental update)
+    jit_options = {"fastmath": set(CPU_FASTMATH), "forceinline": True}
     overload(function, target="cpu", jit_options=jit_options, strict=False)(lambda *a: function)
     overload(function, target="cuda", strict=False)(lambda *a: function)
     return function
