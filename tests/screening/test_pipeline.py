@@ -130,7 +130,8 @@ def test_ties_break_by_symbol_and_the_limits_hold() -> None:
     result = ScreeningPipeline(LOW_VOLUME).run(snapshot, candles)
     # three identical candidates score alike: AAA/BTC < XMR/BTC < XMR/XBT by name
     assert result.candidates[:3] == ("AAA/BTC", "XMR/BTC", "XMR/XBT")
-    assert result.scores[8] == result.scores[6] == result.scores[9]
+    # equal to the last bits that vectorised and per-symbol kernel paths may differ in
+    assert np.allclose(result.scores[[8, 9]], result.scores[6], rtol=1e-12, atol=0)
     assert result.selected_symbols[0] == "AAA/BTC"
     score = result.scores[6]
     assert result.explain("XMR/BTC").reasons == (

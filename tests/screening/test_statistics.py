@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 
 from tradeplane.screening.statistics import (
+    best_first,
     correlation_matrix,
     last_finite_lag,
     log_returns,
     percentile_ranks,
+    significant,
     trailing_percentile,
     zscores,
 )
@@ -64,3 +66,15 @@ def test_log_returns_and_lag() -> None:
     values = np.array([[1.0, 1.0, 1.0], [1.0, NAN, NAN], [NAN, NAN, NAN]])
     lag = last_finite_lag(values, 3)
     assert lag[:2].tolist() == [0.0, 2.0] and np.isnan(lag[2])
+
+
+def test_values_equal_to_twelve_significant_digits_tie() -> None:
+    value = 0.71875
+    nudged = np.nextafter(value, 1.0)  # one ulp apart, as two kernel paths may give
+    ranks = percentile_ranks(np.array([nudged, value, 0.5]))
+    assert ranks[0] == ranks[1]
+    symbols = np.array(["ZZZ/USDT", "AAA/USDT", "MMM/USDT"])
+    order = best_first(np.array([nudged, value, 0.5]), symbols)
+    assert list(symbols[order]) == ["AAA/USDT", "ZZZ/USDT", "MMM/USDT"]
+    assert np.isnan(significant(np.array([np.nan]))[0])
+    assert significant(np.array([0.0, 123456789.123456789]))[1] == 123456789.123

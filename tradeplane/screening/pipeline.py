@@ -35,7 +35,7 @@ from .scoring import (
     TopSelection,
     TrendStrength,
 )
-from .statistics import percentile_ranks
+from .statistics import best_first, percentile_ranks
 from .universe import FILTERS, UniverseContext, UsdConversion
 from .volatility_momentum import MEASURES, CandidateContext, Measurement, TopRanking
 
@@ -130,7 +130,7 @@ class ScreeningPipeline:
         timer.lap("regime")
         components, inputs = self._components(source, rows, kept, measurements, stage2_scores)
         score, weights = self.composite.score(components, reading.regime)
-        order = np.lexsort((symbols[kept], -score))  # best first, ties by symbol
+        order = best_first(score, symbols[kept])
         ordered, score = kept[order], score[order]
         timer.lap("components")
         correlation = self.correlation.matrix(source, ordered)

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Values equal to this many significant digits tie. The kernels take a vectorised or a
+#: per-symbol path whose results differ in the last bits; a symbol's rank must not depend
+#: on which path its position in the arrays gave it.
+TIE_DIGITS = 12
+
+
+def significant(values: np.ndarray, digits: int = TIE_DIGITS) -> np.ndarray:
+    """`values` rounded to `digits` significant digits (NaN, inf and 0 unchanged)."""
+    result = np.array(values, dtype=np.float64, copy=True)
+    nonzero = np.isfinite(result) & (result != 0)
+    magnitude = np.floor(np.log10(np.abs(result[nonzero])))
+    factor = 10.0 ** (digits - 1 - magnitude)
+    result[nonzero] = np.round(result[nonzero] * factor) / factor
+    return result
+
 
 def percentile_ranks(values: np.ndarray) -> np.ndarray:
     """Mid-rank percentiles in (0, 1): (average rank - 0.5) / n over the finite values.
 
-    Ties share their average rank; NaN stays NaN. One finite value ranks 0.5.
+    Ties (equal to `TIE_DIGITS` significant digits) share their average rank; NaN stays
+    NaN. One finite value ranks 0.5.
     """
     values = np.asarray(values, dtype=np.float64)
     ranks = np.full(values.shape, np.nan)
@@ -16,7 +32,8 @@ def percentile_ranks(values: np.ndarray) -> np.ndarray:
     count = int(finite.sum())
     if count == 0:
         return ranks
-    _, inverse, counts = np.unique(values[finite], return_inverse=True, return_counts=True)
+    tied = significant(values[finite])
+    _, inverse, counts = np.unique(tied, return_inverse=True, return_counts=True)
     average_rank = np.cumsum(counts) - (counts - 1) / 2.0
     ranks[finite] = (average_rank[inverse] - 0.5) / count
     return ranks
@@ -116,3 +133,8 @@ def last_finite_lag(values: np.ndarray, window: int) -> np.ndarray:
     if not values.shape[1]:
         lag[:] = np.nan
     return lag
+
+
+def best_first(score: np.ndarray, symbols: np.ndarray) -> np.ndarray:
+    """Indices ordering `score` best first (NaN last), ties broken by symbol name."""
+    return np.lexsort((symbols, -significant(np.asarray(score, dtype=np.float64))))

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..base import Parameter, Stage
 from ..checks import Check, LazyNotes, row_check
+from ..statistics import best_first
 from .common import CandidateContext, Measurement
 
 
@@ -49,7 +50,7 @@ class TopRanking(Stage):
         score = weighted / total_weight if total_weight > 0 else np.zeros(len(rows))
         score = np.where(eligible, score, np.nan)
         positions = np.flatnonzero(eligible)
-        order = positions[np.lexsort((symbols[rows[positions]], -score[positions]))]
+        order = positions[best_first(score[positions], symbols[rows[positions]])]
         kept = order[: self.keep_top]
         places = np.empty(len(rows), dtype=np.int64)
         places[order] = np.arange(1, len(order) + 1)
