@@ -57,6 +57,10 @@ def health_status(port: int) -> int:
 
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
+# The whole system's first start on a fresh checkout compiles the indicator kernels
+# (about a minute on 2 cores; numba caches them on disk for every later start).
+SYSTEM_START_SECONDS = 300
+ENDPOINTS_LINE = r"gRPC\s+│\s+127\.0\.0\.1:(\d+)"
 
 
 def server_pids(data_dir: Path) -> list[int]:

@@ -8,12 +8,16 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tradeplane import __version__
 from tradeplane.cli import main
 from tradeplane.infra.process import pid_alive
 
 from .helpers import (
+    ENDPOINTS_LINE,
     SERVING,
+    SYSTEM_START_SECONDS,
     TRADEPLANE,
     environment,
     health_status,
@@ -86,6 +90,7 @@ def test_infra_up_status_down(private_tmp_path: Path) -> None:
     assert after.stdout.count("stopped") == 2
 
 
+@pytest.mark.timeout(600)  # the first start compiles the kernels
 def test_up_prints_endpoints_serves_and_exits_0_on_sigint(private_tmp_path: Path) -> None:
     process = subprocess.Popen(
         [TRADEPLANE, "up"],
@@ -95,7 +100,7 @@ def test_up_prints_endpoints_serves_and_exits_0_on_sigint(private_tmp_path: Path
         text=True,
     )
     try:
-        grpc_port = int(wait_for_line(process, r"gRPC\s+│\s+127\.0\.0\.1:(\d+)").group(1))
+        grpc_port = int(wait_for_line(process, ENDPOINTS_LINE, SYSTEM_START_SECONDS).group(1))
         assert health_status(grpc_port) == SERVING
         pids = server_pids(private_tmp_path / "data")
         assert len(pids) == 2 and all(pid_alive(pid) for pid in pids)

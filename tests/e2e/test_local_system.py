@@ -13,14 +13,23 @@ from pathlib import Path
 
 import grpc
 import nats
+import pytest
 
 from tradeplane.bus import decode_envelope, decode_payload, subjects
 from tradeplane.infra.process import pid_alive
 from tradeplane.v1 import screener_service_pb2, screener_service_pb2_grpc
 
-from ..cli.helpers import TRADEPLANE, environment, server_pids, wait_for_line
+from ..cli.helpers import (
+    ENDPOINTS_LINE,
+    SYSTEM_START_SECONDS,
+    TRADEPLANE,
+    environment,
+    server_pids,
+    wait_for_line,
+)
 
 
+@pytest.mark.timeout(600)  # the first start compiles the kernels
 async def test_up_announces_a_top_5_on_the_bus_and_over_grpc(private_tmp_path: Path) -> None:
     process = subprocess.Popen(
         [TRADEPLANE, "up", "--symbols", "120", "--no-view"],
@@ -30,7 +39,7 @@ async def test_up_announces_a_top_5_on_the_bus_and_over_grpc(private_tmp_path: P
         text=True,
     )
     try:
-        grpc_port = int(wait_for_line(process, r"gRPC\s+│\s+127\.0\.0\.1:(\d+)").group(1))
+        grpc_port = int(wait_for_line(process, ENDPOINTS_LINE, SYSTEM_START_SECONDS).group(1))
         nats_url = wait_for_line(process, r"nats\s+│\s+(nats://\S+)").group(1)
         selection = await _first_selection(f"127.0.0.1:{grpc_port}", timeout=240)
         assert len(selection.selection.selected) == 5

@@ -14,8 +14,10 @@ import pytest
 from tradeplane.infra.process import pid_alive
 
 from ..cli.helpers import (
+    ENDPOINTS_LINE,
     REPO,
     SERVING,
+    SYSTEM_START_SECONDS,
     environment,
     health_status,
     server_pids,
@@ -24,6 +26,7 @@ from ..cli.helpers import (
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+@pytest.mark.timeout(600)  # the first start compiles the kernels
 def test_make_up(private_tmp_path: Path) -> None:
     # start_new_session gives make its own process group, so the group can be signalled
     # the way a terminal's Ctrl-C would be.
@@ -37,7 +40,7 @@ def test_make_up(private_tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        grpc_port = int(wait_for_line(process, r"gRPC\s+│\s+127\.0\.0\.1:(\d+)").group(1))
+        grpc_port = int(wait_for_line(process, ENDPOINTS_LINE, SYSTEM_START_SECONDS).group(1))
         assert health_status(grpc_port) == SERVING
         pids = server_pids(private_tmp_path / "data")
         job = _child_pid(process.pid, "tradeplane")
