@@ -13,6 +13,9 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from tradeplane.config import InfraConfig
+from tradeplane.infra import EmbeddedInfra
+
 TRADEPLANE = str(Path(sys.executable).parent / "tradeplane")
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,3 +71,15 @@ def server_pids(data_dir: Path) -> list[int]:
     nats_pid = json.loads((data_dir / "nats" / "server.json").read_text())["pid"]
     postmaster = (data_dir / "postgres" / "pgdata" / "postmaster.pid").read_text()
     return [nats_pid, int(postmaster.split("\n", 1)[0])]
+
+
+def kill_and_clean_up(process: subprocess.Popen, data_dir: Path) -> None:
+    """After a failed test: kill the command, then stop the servers it had started.
+
+    SIGKILL gives `tradeplane up` no chance to stop its nats-server and PostgreSQL,
+    which run in their own sessions and would outlive the test.
+    """
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    EmbeddedInfra(InfraConfig(data_dir=data_dir)).stop()

@@ -21,6 +21,7 @@ from .helpers import (
     TRADEPLANE,
     environment,
     health_status,
+    kill_and_clean_up,
     server_pids,
     wait_for_line,
 )
@@ -108,8 +109,7 @@ def test_up_prints_endpoints_serves_and_exits_0_on_sigint(private_tmp_path: Path
         assert process.wait(timeout=30) == 0
         assert not any(pid_alive(pid) for pid in pids), "servers left behind"
     finally:
-        if process.poll() is None:
-            process.kill()
+        kill_and_clean_up(process, private_tmp_path / "data")
 
 
 def test_sim_prints_urls_and_credentials_then_stops_on_sigint(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from ..cli.helpers import (
     SYSTEM_START_SECONDS,
     TRADEPLANE,
     environment,
+    kill_and_clean_up,
     server_pids,
     wait_for_line,
 )
@@ -66,9 +67,7 @@ async def test_up_announces_a_top_5_on_the_bus_and_over_grpc(private_tmp_path: P
         assert process.wait(timeout=60) == 0
         assert not any(pid_alive(pid) for pid in pids)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        kill_and_clean_up(process, private_tmp_path / "data")
 
 
 async def _get_selection(target: str) -> screener_service_pb2.GetSelectionResponse:

@@ -20,6 +20,7 @@ from ..cli.helpers import (
     SYSTEM_START_SECONDS,
     environment,
     health_status,
+    kill_and_clean_up,
     server_pids,
     wait_for_line,
 )
@@ -53,6 +54,7 @@ def test_make_up(private_tmp_path: Path) -> None:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+        kill_and_clean_up(process, private_tmp_path / "data")
 
 
 def _child_pid(parent: int, name: str) -> int:
