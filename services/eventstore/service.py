@@ -7,16 +7,14 @@ import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from importlib.resources import files
-from typing import Any, ClassVar
 
 from tradeplane.bus import subjects
-from tradeplane.bus.config import BusConfig
 from tradeplane.bus.connection import BusConnection, redact_url
 from tradeplane.bus.consumer import PullConsumer
 from tradeplane.bus.provisioning import ensure_streams
 from tradeplane.bus.state import StateStore
-from tradeplane.config import service_section
-from tradeplane.runtime.service import GrpcBinding, Service, ServiceContext
+from tradeplane.runtime.configured import ConfiguredService
+from tradeplane.runtime.service import GrpcBinding, ServiceContext
 from tradeplane.services.eventstore.config import EventStoreConfig
 from tradeplane.services.eventstore.ingest import Recorder
 from tradeplane.services.eventstore.retention import run_retention
@@ -35,20 +33,18 @@ def migrations() -> list[Migration]:
     return load_migrations(files(__package__) / "migrations")
 
 
-class EventStoreService(Service):
+class EventStoreService(ConfiguredService):
     """Records every event stream into PostgreSQL and serves EventStoreService and
     StateService. Configuration: `settings.bus` and `settings.eventstore`, unless
     `with_config(...)` binds explicit models (tests, embedding)."""
 
     name = "eventstore"
-    bus_config: ClassVar[BusConfig | None] = None
-    store_config: ClassVar[EventStoreConfig | None] = None
+    config_model = EventStoreConfig
+    config: EventStoreConfig
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
         settings = context.settings
-        self.bus = self.bus_config or settings.bus
-        self.config = self.store_config or service_section(settings, "eventstore", EventStoreConfig)
         self.streams = self.config.stream_specs()
         self.database = Database(settings.postgres.dsn, max_size=self.config.database_pool_size)
         self.connection: BusConnection | None = None
@@ -56,14 +52,6 @@ class EventStoreService(Service):
         self.consumers: list[PullConsumer] = []
         self._retention: asyncio.Task[None] | None = None
         self._bindings: Sequence[GrpcBinding] = ()
-
-    @classmethod
-    def with_config(
-        cls, *, bus: BusConfig | None = None, config: EventStoreConfig | None = None
-    ) -> type[EventStoreService]:
-        """A subclass bound to explicit configuration (tests, embedding)."""
-        attributes: dict[str, Any] = {"bus_config": bus, "store_config": config}
-        return type(cls.__name__, (cls,), attributes)
 
     async def start(self) -> None:
         await self.database.connect()

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
 
-from tradeplane.bus import BusConfig, BusConnection, Publisher, ensure_streams, subjects
+from tradeplane.bus import BusConnection, Publisher, ensure_streams, subjects
 from tradeplane.bus.connection import redact_url
-from tradeplane.config import service_section
 from tradeplane.kernels import warmup
 from tradeplane.kernels.engine import resolve_backend
-from tradeplane.runtime.service import GrpcBinding, Service, ServiceContext
+from tradeplane.runtime.configured import ConfiguredService
+from tradeplane.runtime.service import GrpcBinding, ServiceContext
 from tradeplane.services.indicators import metrics
 from tradeplane.services.indicators.config import IndicatorsConfig
 from tradeplane.services.indicators.consuming import STREAM_BACKEND, KernelThread, TimeframeFeed
@@ -31,36 +30,23 @@ def _warm(backend: str) -> str:
     return resolved
 
 
-class IndicatorsService(Service):
+class IndicatorsService(ConfiguredService):
     """Keeps one universe's indicators current from the candle frames on the bus and
     serves IndicatorService.Compute. Configuration: `settings.bus` and
     `settings.indicators` when the host's settings have them, else `with_config(...)`,
     else the defaults."""
 
     name = "indicators"
-    bus_config: ClassVar[BusConfig | None] = None
-    indicators_config: ClassVar[IndicatorsConfig | None] = None
+    config_model = IndicatorsConfig
+    config: IndicatorsConfig
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
-        settings = context.settings
-        self.bus = self.bus_config or settings.bus
-        self.config = self.indicators_config or service_section(
-            settings, "indicators", IndicatorsConfig
-        )
         self.kernels = KernelThread()
         self.backend = "unresolved"
         self.connection: BusConnection | None = None
         self.feeds: dict[str, TimeframeFeed] = {}
         self._bindings: Sequence[GrpcBinding] = ()
-
-    @classmethod
-    def with_config(
-        cls, *, bus: BusConfig | None = None, config: IndicatorsConfig | None = None
-    ) -> type[IndicatorsService]:
-        """A subclass bound to explicit configuration (tests, embedding)."""
-        attributes: dict[str, Any] = {"bus_config": bus, "indicators_config": config}
-        return type(cls.__name__, (cls,), attributes)
 
     async def start(self) -> None:
         config = self.config

@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
 
-from tradeplane.bus import BusConfig, BusConnection, Publisher, ensure_streams, subjects
+from tradeplane.bus import BusConnection, Publisher, ensure_streams, subjects
 from tradeplane.bus.connection import redact_url
-from tradeplane.config import service_section
-from tradeplane.runtime.service import GrpcBinding, Service, ServiceContext
+from tradeplane.runtime.configured import ConfiguredService
+from tradeplane.runtime.service import GrpcBinding, ServiceContext
 from tradeplane.services.marketdata.config import MarketDataConfig
 from tradeplane.services.marketdata.feed import ExchangeFeed
 from tradeplane.services.marketdata.publishing import Outbox
@@ -26,35 +25,22 @@ logger = logging.getLogger(__name__)
 SERVICE_NAME = marketdata_service_pb2.DESCRIPTOR.services_by_name["MarketDataService"].full_name
 
 
-class MarketDataService(Service):
+class MarketDataService(ConfiguredService):
     """Ingests each configured exchange, publishes frames, snapshots tickers and serves
     MarketDataService. Configuration: `settings.bus` and `settings.marketdata`, unless
     `with_config(...)` binds explicit models (tests, embedding)."""
 
     name = "marketdata"
-    bus_config: ClassVar[BusConfig | None] = None
-    marketdata_config: ClassVar[MarketDataConfig | None] = None
+    config_model = MarketDataConfig
+    config: MarketDataConfig
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
-        settings = context.settings
-        self.bus = self.bus_config or settings.bus
-        self.config = self.marketdata_config or service_section(
-            settings, "marketdata", MarketDataConfig
-        )
         self.connection: BusConnection | None = None
         self.outbox: Outbox | None = None
         self.recorder: SnapshotRecorder | None = None
         self.feeds: dict[str, ExchangeFeed] = {}
         self._bindings: Sequence[GrpcBinding] = ()
-
-    @classmethod
-    def with_config(
-        cls, *, bus: BusConfig | None = None, config: MarketDataConfig | None = None
-    ) -> type[MarketDataService]:
-        """A subclass bound to explicit configuration (tests, embedding)."""
-        attributes: dict[str, Any] = {"bus_config": bus, "marketdata_config": config}
-        return type(cls.__name__, (cls,), attributes)
 
     async def start(self) -> None:
         settings = self.context.settings

@@ -16,16 +16,16 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
-from tradeplane.bus import BusConfig, BusConnection, BusError, Delivery, Publisher, subjects
+from tradeplane.bus import BusConnection, BusError, Delivery, Publisher, subjects
 from tradeplane.bus.connection import redact_url
 from tradeplane.bus.consumer import PullConsumer
 from tradeplane.bus.envelope import decode_payload
 from tradeplane.bus.errors import UndecodableEvent
 from tradeplane.bus.provisioning import ensure_streams
-from tradeplane.config import service_section
-from tradeplane.runtime.service import GrpcBinding, Service, ServiceContext
+from tradeplane.runtime.configured import ConfiguredService
+from tradeplane.runtime.service import GrpcBinding, ServiceContext
 from tradeplane.screening import ScreeningError, ScreeningPipeline
 from tradeplane.services.screener import messages, metrics
 from tradeplane.services.screener.board import Announcement, RunRecord, SelectionBoard
@@ -54,19 +54,16 @@ SERVICE_NAME = screener_service_pb2.DESCRIPTOR.services_by_name["ScreenerService
 STOP_TIMEOUT_SECONDS = 5.0
 
 
-class ScreenerService(Service):
+class ScreenerService(ConfiguredService):
     """Screens one universe and serves ScreenerService. Configuration: `settings.bus` and
     `settings.screener`, unless `with_config(...)` binds explicit models (tests, embedding)."""
 
     name = "screener"
-    bus_config: ClassVar[BusConfig | None] = None
-    screener_config: ClassVar[ScreenerConfig | None] = None
+    config_model = ScreenerConfig
+    config: ScreenerConfig
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
-        settings = context.settings
-        self.bus = self.bus_config or settings.bus
-        self.config = self.screener_config or service_section(settings, "screener", ScreenerConfig)
         self.pipeline = ScreeningPipeline(self.config.screening(), backend=self.config.backend)
         self.holdings = Holdings(self.pipeline.timeframes(), capacity=self.config.history_bars)
         self.board = SelectionBoard(
@@ -84,14 +81,6 @@ class ScreenerService(Service):
         self._tasks: list[asyncio.Task[None]] = []
         self._running: asyncio.Task[None] | None = None  # the refresh under way
         self._bindings: Sequence[GrpcBinding] = ()
-
-    @classmethod
-    def with_config(
-        cls, *, bus: BusConfig | None = None, config: ScreenerConfig | None = None
-    ) -> type[ScreenerService]:
-        """A subclass bound to explicit configuration (tests, embedding)."""
-        attributes: dict[str, Any] = {"bus_config": bus, "screener_config": config}
-        return type(cls.__name__, (cls,), attributes)
 
     # lifecycle
 
