@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -30,47 +29,21 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import grpc
 import nats
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from nats.js import api
 
 from tradeplane.bus import subjects
 from tradeplane.bus.envelope import headers_for, new_event
 from tradeplane.infra.nats import NatsServer
 from tradeplane.infra.postgres import PostgresServer
+from tradeplane.infra.process import free_port
 from tradeplane.store.database import Database
 from tradeplane.v1 import marketdata_pb2
 
 SUBJECTS = [subjects.tickers(f"exchange{index}") for index in range(8)]
 BATCH = 1000
-
-SERVE_EVENTSTORE = """
-import asyncio, json, os
-from tradeplane.bus.config import BusConfig
-from tradeplane.config import load_settings
-from tradeplane.logs import configure_logging
-from tradeplane.runtime import Host, run_host
-from tradeplane.services.eventstore import EventStoreService
-from tradeplane.services.eventstore.config import EventStoreConfig
-
-async def main():
-    overrides = json.loads(os.environ.get("EVENTSTORE_CONFIG_JSON", "{}"))
-    service = EventStoreService.with_config(
-        bus=BusConfig.model_validate(overrides.get("bus", {})),
-        config=EventStoreConfig.model_validate(overrides.get("eventstore", {})),
-    )
-    settings = load_settings()
-    configure_logging(level=settings.logging.level, json_format=settings.logging.json_format)
-    host = Host(settings, [service])
-    runner = asyncio.create_task(run_host(host))
-    started = asyncio.create_task(host.wait_started())
-    await asyncio.wait({runner, started}, return_when=asyncio.FIRST_COMPLETED)
-    if runner.done():
-        runner.result()
-    print(f"READY {host.grpc_port}", flush=True)
-    await runner
-
-asyncio.run(main())
-"""
 
 
 def envelope(index: int) -> tuple[str, bytes, dict[str, str]]:
@@ -169,28 +142,33 @@ async def raw_copy(database: Database, count: int) -> float:
 
 
 def start_eventstore(nats_url: str, dsn: str, log: Path) -> subprocess.Popen[str]:
+    """`tradeplane serve eventstore` in its own process, as deployed; returns once healthy."""
+    grpc_port = free_port()
     environment = {
         **os.environ,
         "TRADEPLANE_NATS__URL": nats_url,
         "TRADEPLANE_POSTGRES__DSN": dsn,
-        "TRADEPLANE_GRPC__PORT": "0",
+        "TRADEPLANE_GRPC__PORT": str(grpc_port),
         "TRADEPLANE_METRICS__PORT": "0",
         "TRADEPLANE_LOGGING__LEVEL": "WARNING",
-        "EVENTSTORE_CONFIG_JSON": json.dumps({}),
     }
+    tradeplane = str(Path(sys.executable).parent / "tradeplane")
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVE_EVENTSTORE],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=log.open("w"),
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("READY"):
-        process.kill()
-        raise RuntimeError(f"event store did not start; see {log}")
-    return process
+        [tradeplane, "serve", "eventstore"], env=environment, stdout=log.open("w"),
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    with grpc.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                answer = health.Check(health_pb2.HealthCheckRequest(), timeout=1)
+                if answer.status == health_pb2.HealthCheckResponse.SERVING:
+                    return process
+            except grpc.RpcError:
+                time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"event store did not start; see {log}")
 
 
 async def wait_stored(database: Database, count: int, timeout: float = 300) -> None:

@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.store.databases import throwaway_database
 from tradeplane.bus.config import BusConfig, ConsumerSettings
@@ -71,39 +73,12 @@ def eventstore(run_host, private_nats: NatsServer, fresh_dsn: str) -> Callable[.
     return running
 
 
-SERVE_EVENTSTORE = """
-import asyncio, json, os
-from tradeplane.bus.config import BusConfig
-from tradeplane.config import load_settings
-from tradeplane.logs import configure_logging
-from tradeplane.runtime import Host, run_host
-from tradeplane.services.eventstore import EventStoreService
-from tradeplane.services.eventstore.config import EventStoreConfig
-
-async def main():
-    overrides = json.loads(os.environ["EVENTSTORE_CONFIG_JSON"])
-    service = EventStoreService.with_config(
-        bus=BusConfig.model_validate(overrides["bus"]),
-        config=EventStoreConfig.model_validate(overrides["eventstore"]),
-    )
-    settings = load_settings()
-    configure_logging(level=settings.logging.level, json_format=settings.logging.json_format)
-    host = Host(settings, [service])
-    runner = asyncio.create_task(run_host(host))
-    started = asyncio.create_task(host.wait_started())
-    await asyncio.wait({runner, started}, return_when=asyncio.FIRST_COMPLETED)
-    if runner.done():
-        runner.result()
-    print(f"READY {host.grpc_port}", flush=True)
-    await runner
-
-asyncio.run(main())
-"""
+TRADEPLANE = str(Path(sys.executable).parent / "tradeplane")
 
 
 class EventStoreProcess:
-    """The event store in its own OS process, as deployed (`tradeplane serve eventstore`
-    once the entry point exists); logs go to `log_path`."""
+    """The event store in its own OS process, as deployed: `tradeplane serve eventstore`
+    with a config file; its JSON logs go to `log_path`."""
 
     def __init__(
         self, *, nats_url: str, dsn: str, log_path: Path, config: EventStoreConfig = TEST_CONFIG
@@ -114,32 +89,42 @@ class EventStoreProcess:
             "TRADEPLANE_POSTGRES__DSN": dsn,
             "TRADEPLANE_GRPC__PORT": "0",
             "TRADEPLANE_METRICS__PORT": "0",
-            "EVENTSTORE_CONFIG_JSON": json.dumps(
-                {
-                    "bus": BusConfig().model_dump(mode="json"),
-                    "eventstore": config.model_dump(mode="json"),
-                }
-            ),
         }
+        self.config_path = log_path.with_name("eventstore-config.yaml")
+        sections = {
+            "bus": BusConfig().model_dump(mode="json"),
+            "eventstore": config.model_dump(mode="json"),
+        }
+        self.config_path.write_text(yaml.safe_dump(sections))
         self.log_path = log_path
         self.process: subprocess.Popen[str] | None = None
         self.grpc_port: int | None = None
 
     def start(self) -> None:
         with self.log_path.open("a") as log:
+            start = log.tell()
             self.process = subprocess.Popen(
-                [sys.executable, "-c", SERVE_EVENTSTORE],
+                [TRADEPLANE, "--config", str(self.config_path), "serve", "eventstore"],
                 env=self.environment,
-                stdout=subprocess.PIPE,
+                stdout=log,
                 stderr=log,
                 text=True,
             )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line.startswith("READY "):
-            self.kill()
-            raise RuntimeError(f"event store did not start; see {self.log_path}")
-        self.grpc_port = int(line.split()[1])
+        self.grpc_port = self._wait_until_started(start)
+
+    def _wait_until_started(self, offset: int, timeout: float = 60) -> int:
+        """The gRPC port from the host's "host started" log line written after `offset`."""
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            with self.log_path.open() as log:
+                log.seek(offset)
+                for line in log:
+                    if '"message": "host started"' in line:
+                        return int(json.loads(line)["grpc_port"])
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"event store did not start; see {self.log_path}")
 
     def kill(self) -> None:
         """SIGKILL, as a crash or an OOM kill would."""
