@@ -15,8 +15,18 @@ from numba.extending import register_jitable
 
 from .. import layout as L
 from ..steps import NAN
-from .lanes import W, bbands_lanes, ema_lanes, macd_lanes, mean_lanes, rsi_lanes, stoch_lanes
+from .lanes import (
+    W,
+    bbands_lanes,
+    ema_lanes,
+    macd_lanes,
+    mean_lanes,
+    rsi_lanes,
+    stack_row,
+    stoch_lanes,
+)
 from .lanes_hlc import CLOSE, atr_lanes, cci_lanes, channel_lanes, volume_lanes
+from .transpose import transpose8
 
 # blocks the lane path computes; the others run per symbol after it
 LANE_BLOCKS = (
@@ -47,12 +57,12 @@ def gather(high, low, close, volume, s0, x, rows):
     for f in range(4):
         field = high if f == 0 else low if f == 1 else close if f == 2 else volume
         for t0 in range(0, full, 8):  # 8 x 8 tiles: whole cache lines in and out
-            for lane in range(W):
-                for i in range(8):
-                    x[f, t0 + i, lane] = field[s0 + lane, t0 + i]
+            transpose8(field, s0 * bars + t0, bars, x, (f * bars + t0) * W, W)
         for t in range(full, bars):
             for lane in range(W):
                 x[f, t, lane] = field[s0 + lane, t]
+    if all_finite(x, bars):
+        return bars  # the common case: every bar valid, rows are the bars themselves
     nv = 0
     for t in range(bars):
         total = x[0, t, 0] + x[1, t, 0] + x[2, t, 0] + x[3, t, 0]
@@ -69,6 +79,25 @@ def gather(high, low, close, volume, s0, x, rows):
             rows[nv] = t
             nv += 1
     return nv
+
+
+@register_jitable(inline="always")
+def all_finite(x, bars):
+    """Whether every field of every lane is finite on every bar (vector ops, no branch).
+
+    A NaN or an infinity anywhere turns its lane's running sum of `value * 0` into NaN.
+    """
+    acc = stack_row(W)
+    for lane in range(W):
+        acc[lane] = 0.0
+    for t in range(bars):
+        for lane in range(W):
+            total = (x[0, t, lane] + x[1, t, lane]) + (x[2, t, lane] + x[3, t, lane])
+            acc[lane] += total * 0.0
+    finite = True
+    for lane in range(W):
+        finite = finite and acc[lane] == 0.0
+    return finite
 
 
 @register_jitable
@@ -106,12 +135,11 @@ def lane_pass(x, nv, P, F, need, slot, o, tmp):
         q_hist = q_hist if q_hist >= 0 else sink
         macd_lanes(x[CLOSE], nv, P, o, q_line, q_signal, q_hist, tmp)
     if need[L.B_BB]:
-        bbands_lanes(x[CLOSE], nv, P, F, slot, sink, o)
+        bbands_lanes(x[CLOSE], nv, P, F, slot, sink, o, tmp)
     if need[L.B_ATR]:
-        q_atr, q_natr = slot[L.O_ATR], slot[L.O_NATR]
+        q_atr = slot[L.O_ATR]
         q_atr = q_atr if q_atr >= 0 else sink
-        q_natr = q_natr if q_natr >= 0 else sink
-        atr_lanes(x, nv, P[L.P_ATR], o, q_atr, q_natr)
+        atr_lanes(x, nv, P[L.P_ATR], o, q_atr, slot[L.O_NATR])
     if need[L.B_WILLR]:
         channel_lanes(x, nv, P, slot, sink, o, tmp, False)
     if need[L.B_DON]:
@@ -123,10 +151,9 @@ def lane_pass(x, nv, P, F, need, slot, o, tmp):
     if need[L.B_EMA]:
         ema_or_sma(x, nv, P, slot, o, True)
     if need[L.B_VOL]:
-        q_sma, q_surge = slot[L.O_VOL_SMA], slot[L.O_VOL_SURGE]
+        q_sma = slot[L.O_VOL_SMA]
         q_sma = q_sma if q_sma >= 0 else sink - 1  # the average is read back
-        q_surge = q_surge if q_surge >= 0 else sink
-        volume_lanes(x, nv, P[L.P_VOL], o, q_sma, q_surge)
+        volume_lanes(x, nv, P[L.P_VOL], o, q_sma, slot[L.O_VOL_SURGE])
 
 
 @register_jitable(inline="always")
@@ -141,16 +168,14 @@ def ema_or_sma(x, nv, P, slot, o, ema):
 @register_jitable
 def scatter(o, nv, rows, lane_plane, s0, out):
     """Copy the lane planes of o to out[:, s0 .. s0 + W - 1], NaN on the invalid bars."""
-    bars = out.shape[2]
+    symbols, bars = out.shape[1], out.shape[2]
     full = nv - nv % 8
     for q in range(out.shape[0]):
         if not lane_plane[q]:
             continue
         if nv == bars:
             for n0 in range(0, full, 8):  # 8 x 8 tiles: whole cache lines in and out
-                for lane in range(W):
-                    for i in range(8):
-                        out[q, s0 + lane, n0 + i] = o[q, n0 + i, lane]
+                transpose8(o, (q * bars + n0) * W, W, out, (q * symbols + s0) * bars + n0, bars)
             for n in range(full, nv):
                 for lane in range(W):
                     out[q, s0 + lane, n] = o[q, n, lane]

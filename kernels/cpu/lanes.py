@@ -29,9 +29,15 @@ from ..steps import NAN, TA_EPSILON
 
 W = 8  # symbols per lane group: one AVX-512 vector (two AVX2 ones) of float64
 
-# the lane functions: the blocks' fast-math flags; no zero-division checks (a division
-# by zero gives inf or NaN that a select then discards, as in the per-symbol blocks)
-lane_jit = njit(fastmath=set(CPU_FASTMATH), error_model="numpy", nogil=True)
+# the lane functions: FMA contraction only. The lanes write their partial sums out by
+# hand, so they need no reassociation, which here would rewrite the EMA recurrences (one
+# turned `x * k` back into a division by p + 1) and change their last bits. No
+# zero-division checks: a division by zero gives inf or NaN that a select then discards,
+# as in the per-symbol blocks.
+lane_jit = njit(fastmath={"contract", "nsz"}, error_model="numpy", nogil=True)
+# ... except for the window sums of Bollinger's deviation, which LLVM vectorises whole
+# only with the blocks' flags (without them, partly in halves and quarters: 40 % slower)
+window_jit = njit(fastmath=set(CPU_FASTMATH), error_model="numpy", nogil=True)
 
 
 @intrinsic
@@ -71,11 +77,11 @@ def plane(slot, output, sink):
 
 
 @register_jitable(inline="always")
-def nan_rows(o, q, n0, n1):
-    """NaN into rows [n0, n1) of plane q (n1 may exceed the rows that exist)."""
-    for n in range(n0, min(n1, o.shape[1])):
+def nan_rows(rows, n0, n1):
+    """NaN into rows [n0, n1) of a (bars, W) plane (n1 may exceed the rows that exist)."""
+    for n in range(n0, min(n1, rows.shape[0])):
         for lane in range(W):
-            o[q, n, lane] = NAN
+            rows[n, lane] = NAN
 
 
 @register_jitable(inline="always")
@@ -96,7 +102,7 @@ def store_row(rows, n, row):
 def rsi_lanes(x, nv, p, o, q):
     """Wilder RSI (`rsi_step`) of rows [0, nv) of x into plane q."""
     inv = 1.0 / p
-    nan_rows(o, q, 0, min(nv, p))
+    nan_rows(o[q], 0, min(nv, p))
     gain = stack_row(W)
     loss = stack_row(W)
     out = stack_row(W)
@@ -130,7 +136,7 @@ def running_mean(x, n0, nv, p, o, q):
     Rows before n0 + p - 1 get NaN.
     """
     inv = 1.0 / p
-    nan_rows(o, q, 0, min(nv, n0 + p - 1))
+    nan_rows(o[q], 0, min(nv, n0 + p - 1))
     acc = stack_row(W)
     out = stack_row(W)
     for lane in range(W):
@@ -153,52 +159,72 @@ def mean_lanes(x, n0, nv, p, o, q):
 
 
 @register_jitable(inline="always")
-def sliding_extreme(src, n0, nv, p, work, largest):
+def sliding_extreme(src, n0, nv, p, work, suffix, largest):
     """work[n] = the max (largest) or min of src rows [n - p + 1, n] for rows n >= n0 + p - 1.
 
-    Windows double in place (1, 2, 4, ... rows, newest row first so that the row read
-    still holds the shorter window), and a last pass joins two overlapping windows: about
-    log2(p) passes instead of p - 1 comparisons per row. Exact.
+    van Herk / Gil-Werman: rows from n0 fall in blocks of p, so a window is the end of
+    one block and the start of the next. A backward pass leaves in `suffix` each row's
+    extreme up to the end of its block; a forward pass keeps the running extreme from
+    the start of the block and joins the two: three comparisons a row whatever p. Exact.
     """
-    newer = stack_row(W)
-    older = stack_row(W)
-    for n in range(n0, nv):
-        for lane in range(W):  # rows pass through registers: whole-row loads and stores
-            newer[lane] = src[n, lane]
-        store_row(work, n, newer)
-    span = 1
-    while span <= p:
-        step = span if 2 * span <= p else p - span  # doubling, then the remainder
-        if step == 0:
-            break
-        for n in range(nv - 1, n0 + span + step - 2, -1):
-            for lane in range(W):  # both rows loaded before the row is stored
-                newer[lane] = work[n, lane]
-                older[lane] = work[n - step, lane]
+    value = stack_row(W)
+    other = stack_row(W)
+    for b0 in range(n0, nv, p):  # backward within each block
+        b1 = min(b0 + p, nv)
+        for lane in range(W):
+            value[lane] = src[b1 - 1, lane]
+        store_row(suffix, b1 - 1, value)
+        for n in range(b1 - 2, b0 - 1, -1):
             for lane in range(W):
-                a = newer[lane]
-                b = older[lane]
+                a = src[n, lane]
+                b = value[lane]
                 if largest:
-                    newer[lane] = a if a > b else b
+                    value[lane] = a if a > b else b
                 else:
-                    newer[lane] = a if a < b else b
-            store_row(work, n, newer)
-        if step != span:
-            break
-        span *= 2
+                    value[lane] = a if a < b else b
+            store_row(suffix, n, value)
+    for b0 in range(n0, nv, p):  # forward: value holds the block's running extreme
+        for lane in range(W):
+            value[lane] = src[b0, lane]
+        join(suffix, b0, n0, p, value, other, work, largest)
+        for n in range(b0 + 1, min(b0 + p, nv)):
+            for lane in range(W):
+                a = src[n, lane]
+                b = value[lane]
+                if largest:
+                    value[lane] = a if a > b else b
+                else:
+                    value[lane] = a if a < b else b
+            join(suffix, n, n0, p, value, other, work, largest)
+
+
+@register_jitable(inline="always")
+def join(suffix, n, n0, p, value, other, work, largest):
+    """work[n] = the extreme of suffix[n - p + 1] and value, once row n has a full window."""
+    if n < n0 + p - 1:
+        return
+    for lane in range(W):
+        a = suffix[n - p + 1, lane]
+        b = value[lane]
+        if largest:
+            other[lane] = a if a > b else b
+        else:
+            other[lane] = a if a < b else b
+    store_row(work, n, other)
 
 
 @lane_jit
 def stoch_lanes(r, n0, nv, p_k, p_d, p_d2, smoothed, tmp, o, qk, qd):
     """Stochastic over the RSI rows r (valid from row n0), as `stochastic_rsi_block`.
 
-    k goes to tmp[1], its SMA to tmp[2], the SMA of that to tmp[3] (tmp[4:6]: work);
+    k goes to tmp[1], its SMA to tmp[2], the SMA of that to tmp[3] (tmp[4:6] and, before
+    k, tmp[1]: work);
     writes (k, d) or, smoothed, (slow k, slow d) into planes qk, qd of o.
     """
     nk = n0 + p_k - 1  # first row with a full window of RSI
     out = stack_row(W)
-    sliding_extreme(r, n0, nv, p_k, tmp[4], True)
-    sliding_extreme(r, n0, nv, p_k, tmp[5], False)
+    sliding_extreme(r, n0, nv, p_k, tmp[4], tmp[1], True)
+    sliding_extreme(r, n0, nv, p_k, tmp[5], tmp[1], False)
     for n in range(nk, nv):
         for lane in range(W):
             value = r[n, lane]
@@ -215,8 +241,8 @@ def stoch_lanes(r, n0, nv, p_k, p_d, p_d2, smoothed, tmp, o, qk, qd):
         running_mean(tmp[2], nd, nv, p_d2, tmp, 3)
         first = nd + p_d2 - 1
         src_k, src_d = 2, 3
-    nan_rows(o, qk, 0, min(nv, first))
-    nan_rows(o, qd, 0, min(nv, first))
+    nan_rows(o[qk], 0, min(nv, first))
+    nan_rows(o[qd], 0, min(nv, first))
     for n in range(first, nv):
         for lane in range(W):
             out[lane] = tmp[src_k, n, lane]
@@ -232,7 +258,7 @@ def ema_lanes(x, nv, p, n0, o, q):
     inv = 1.0 / p
     k = 2.0 / (p + 1)
     seed = n0 + p - 1
-    nan_rows(o, q, 0, min(nv, seed))
+    nan_rows(o[q], 0, min(nv, seed))
     acc = stack_row(W)
     for lane in range(W):
         acc[lane] = 0.0
@@ -250,45 +276,108 @@ def ema_lanes(x, nv, p, n0, o, q):
         store(o, q, n, acc)
 
 
+@register_jitable(inline="always")
+def ema_seed_sum(x, n0, n1, acc):
+    """acc = the sum of rows [n0, n1) of x, in order (the first part of an EMA's seed)."""
+    for lane in range(W):
+        acc[lane] = 0.0
+    for n in range(n0, n1):
+        for lane in range(W):
+            acc[lane] += x[n, lane]
+
+
 @lane_jit
 def macd_lanes(x, nv, P, o, q_line, q_signal, q_hist, tmp):
-    """MACD as `macd_block`: fast EMA seeded where the slow one's first value lands."""
+    """MACD as `macd_block`: fast EMA seeded where the slow one's first value lands.
+
+    The slow, fast and signal EMAs advance together in one loop: three independent
+    recurrences whose latencies overlap (the plan orders the periods: fast <= slow).
+    """
     p_fast, p_slow, p_signal = P[L.P_MACD_FAST], P[L.P_MACD_SLOW], P[L.P_MACD_SIGNAL]
-    ema_lanes(x, nv, p_slow, 0, tmp, 1)
-    ema_lanes(x, nv, p_fast, p_slow - p_fast, tmp, 2)
-    n_line = p_slow - 1
+    k_slow, k_fast, k_signal = 2.0 / (p_slow + 1), 2.0 / (p_fast + 1), 2.0 / (p_signal + 1)
+    n_line = p_slow - 1  # the first row of both EMAs, so of the line
+    first = n_line + p_signal - 1  # the first row of the signal
+    for q in (q_line, q_signal, q_hist):
+        nan_rows(o[q], 0, min(nv, first))
+    if nv <= n_line:
+        return
+    slow = stack_row(W)
+    fast = stack_row(W)
+    signal = stack_row(W)
     line = stack_row(W)
-    for n in range(n_line, nv):
-        for lane in range(W):
-            line[lane] = tmp[2, n, lane] - tmp[1, n, lane]
-        store(tmp, 3, n, line)
-    # the signal EMA over the line, seeded with the mean of its first p_signal values
-    ema_lanes(tmp[3], nv, p_signal, n_line, o, q_signal)
-    first = n_line + p_signal - 1
-    nan_rows(o, q_line, 0, min(nv, first))
-    nan_rows(o, q_hist, 0, min(nv, first))
     hist = stack_row(W)
-    for n in range(first, nv):
+    ema_seed_sum(x, 0, n_line, slow)
+    ema_seed_sum(x, p_slow - p_fast, n_line, fast)
+    inv_slow, inv_fast = 1.0 / p_slow, 1.0 / p_fast
+    for lane in range(W):
+        c = x[n_line, lane]
+        slow[lane] = (slow[lane] + c) * inv_slow
+        fast[lane] = (fast[lane] + c) * inv_fast
+        signal[lane] = 0.0
+    for lane in range(W):
+        signal[lane] = 0.0
+    if first > n_line:  # the line's first p_signal - 1 values sum into the signal's seed
         for lane in range(W):
-            line[lane] = tmp[3, n, lane]
-            hist[lane] = tmp[3, n, lane] - o[q_signal, n, lane]
-        store(o, q_line, n, line)
-        store(o, q_hist, n, hist)
+            signal[lane] += fast[lane] - slow[lane]
+        for n in range(n_line + 1, min(nv, first)):
+            advance_two(x, n, slow, fast, k_slow, k_fast)
+            for lane in range(W):
+                signal[lane] += fast[lane] - slow[lane]
+        if nv <= first:
+            return
+        advance_two(x, first, slow, fast, k_slow, k_fast)
+    inv_signal = 1.0 / p_signal
+    for lane in range(W):
+        signal[lane] = (signal[lane] + (fast[lane] - slow[lane])) * inv_signal
+    store_macd(o, q_line, q_signal, q_hist, first, slow, fast, signal, line, hist)
+    for n in range(first + 1, nv):
+        advance_two(x, n, slow, fast, k_slow, k_fast)
+        for lane in range(W):
+            value = fast[lane] - slow[lane]
+            signal[lane] = ((value - signal[lane]) * k_signal) + signal[lane]
+        store_macd(o, q_line, q_signal, q_hist, n, slow, fast, signal, line, hist)
 
 
-@lane_jit
-def bbands_lanes(x, nv, P, F, slot, sink, o):
-    """Bollinger Bands, %B and bandwidth as `bbands_block`."""
+@register_jitable(inline="always")
+def advance_two(x, n, slow, fast, k_slow, k_fast):
+    """Both MACD EMAs (`ema_step`) one row on, to row n."""
+    for lane in range(W):
+        c = x[n, lane]
+        slow[lane] = ((c - slow[lane]) * k_slow) + slow[lane]
+        fast[lane] = ((c - fast[lane]) * k_fast) + fast[lane]
+
+
+@register_jitable(inline="always")
+def store_macd(o, q_line, q_signal, q_hist, n, slow, fast, signal, line, hist):
+    """Row n of the line, signal and histogram planes."""
+    for lane in range(W):
+        line[lane] = fast[lane] - slow[lane]
+        hist[lane] = line[lane] - signal[lane]
+    store(o, q_line, n, line)
+    store(o, q_signal, n, signal)
+    store(o, q_hist, n, hist)
+
+
+@window_jit
+def bbands_lanes(x, nv, P, F, slot, sink, o, tmp):
+    """Bollinger Bands, %B and bandwidth as `bbands_block`.
+
+    %B and bandwidth come from the stored bands in a second loop, and only when asked
+    for: their divisions, next to the square root, would bound the main loop (and in
+    it, LLVM leaves the divisions under their tests scalar). Bands they need that are
+    not requested are kept in tmp[0:3].
+    """
     p = P[L.P_BB]
     inv = 1.0 / p
     up, down = F[L.F_BB_UP], F[L.F_BB_DN]
-    qu = plane(slot, L.O_BB_UPPER, sink)
-    qm = plane(slot, L.O_BB_MIDDLE, sink)
-    ql = plane(slot, L.O_BB_LOWER, sink)
-    qb = plane(slot, L.O_BB_PCTB, sink)
-    qw = plane(slot, L.O_BB_WIDTH, sink)
-    for q in (qu, qm, ql, qb, qw):
-        nan_rows(o, q, 0, min(nv, p - 1))
+    qb, qw = slot[L.O_BB_PCTB], slot[L.O_BB_WIDTH]
+    ratios = qb >= 0 or qw >= 0
+    qu, qm, ql = slot[L.O_BB_UPPER], slot[L.O_BB_MIDDLE], slot[L.O_BB_LOWER]
+    upper_rows = o[qu] if qu >= 0 else tmp[0] if ratios else o[sink]
+    middle_rows = o[qm] if qm >= 0 else tmp[1] if ratios else o[sink]
+    lower_rows = o[ql] if ql >= 0 else tmp[2] if ratios else o[sink]
+    for rows in (upper_rows, middle_rows, lower_rows):
+        nan_rows(rows, 0, min(nv, p - 1))
     total = stack_row(W)
     middle = stack_row(W)
     s0 = stack_row(W)
@@ -297,8 +386,6 @@ def bbands_lanes(x, nv, P, F, slot, sink, o):
     s3 = stack_row(W)
     upper = stack_row(W)
     lower = stack_row(W)
-    percent_b = stack_row(W)
-    width = stack_row(W)
     quads = (p - 1) // 4
     for lane in range(W):
         total[lane] = 0.0
@@ -334,19 +421,28 @@ def bbands_lanes(x, nv, P, F, slot, sink, o):
                 d0 = window[m, lane] - middle[lane]
                 s0[lane] += d0 * d0
         for lane in range(W):
-            c = x[n, lane]
             mid = middle[lane]
             squares = (s0[lane] + s1[lane]) + (s2[lane] + s3[lane])
             deviation = math.sqrt(squares * inv)
-            high = mid + deviation * up
-            low = mid - deviation * down
-            upper[lane] = high
-            lower[lane] = low
-            wide = high - low > 1e-9 * math.fabs(mid)
-            percent_b[lane] = (c - low) / (high - low) if wide else 0.5
-            width[lane] = (high - low) / mid if mid != 0.0 else 0.0
-        store(o, qu, n, upper)
-        store(o, qm, n, middle)
-        store(o, ql, n, lower)
-        store(o, qb, n, percent_b)
-        store(o, qw, n, width)
+            upper[lane] = mid + deviation * up
+            lower[lane] = mid - deviation * down
+        store_row(upper_rows, n, upper)
+        store_row(middle_rows, n, middle)
+        store_row(lower_rows, n, lower)
+    if qb >= 0:
+        nan_rows(o[qb], 0, min(nv, p - 1))
+        for n in range(p - 1, nv):
+            for lane in range(W):
+                high = upper_rows[n, lane]
+                low = lower_rows[n, lane]
+                wide = high - low > 1e-9 * math.fabs(middle_rows[n, lane])
+                upper[lane] = (x[n, lane] - low) / (high - low) if wide else 0.5
+            store(o, qb, n, upper)
+    if qw >= 0:
+        nan_rows(o[qw], 0, min(nv, p - 1))
+        for n in range(p - 1, nv):
+            for lane in range(W):
+                mid = middle_rows[n, lane]
+                ratio = (upper_rows[n, lane] - lower_rows[n, lane]) / mid
+                lower[lane] = ratio if mid != 0.0 else 0.0
+            store(o, qw, n, lower)

@@ -11,8 +11,18 @@ import math
 from numba.extending import register_jitable
 
 from .. import layout as L
-from ..steps import NAN, TA_EPSILON
-from .lanes import W, lane_jit, nan_rows, plane, running_mean, sliding_extreme, stack_row, store
+from ..steps import TA_EPSILON
+from .lanes import (
+    W,
+    lane_jit,
+    nan_rows,
+    plane,
+    running_mean,
+    sliding_extreme,
+    stack_row,
+    store,
+    window_jit,
+)
 
 HIGH, LOW, CLOSE, VOLUME = 0, 1, 2, 3
 
@@ -29,10 +39,12 @@ def true_range(high, low, prev_close):
 
 @lane_jit
 def atr_lanes(x, nv, p, o, q_atr, q_natr):
-    """Wilder ATR and NATR as `atr_block`."""
+    """Wilder ATR and NATR as `atr_block`; no NATR when q_natr < 0."""
     inv = 1.0 / p
-    nan_rows(o, q_atr, 0, min(nv, p))
-    nan_rows(o, q_natr, 0, min(nv, p))
+    want_natr = q_natr >= 0
+    nan_rows(o[q_atr], 0, min(nv, p))
+    if want_natr:
+        nan_rows(o[q_natr], 0, min(nv, p))
     atr = stack_row(W)
     natr = stack_row(W)
     for lane in range(W):
@@ -46,17 +58,19 @@ def atr_lanes(x, nv, p, o, q_atr, q_natr):
             tr = true_range(x[HIGH, n, lane], x[LOW, n, lane], x[CLOSE, n - 1, lane])
             value = (atr[lane] * keep + tr) * inv
             atr[lane] = value
-            c = x[CLOSE, n, lane]
-            natr[lane] = 0.0 if math.fabs(c) < TA_EPSILON else (value / c) * 100.0
         store(o, q_atr, n, atr)
-        store(o, q_natr, n, natr)
+        if want_natr:  # its division costs more than the rest of the loop
+            for lane in range(W):
+                c = x[CLOSE, n, lane]
+                natr[lane] = 0.0 if math.fabs(c) < TA_EPSILON else (atr[lane] / c) * 100.0
+            store(o, q_natr, n, natr)
 
 
 @lane_jit
 def channel_lanes(x, nv, P, slot, sink, o, tmp, donchian):
     """Highest high and lowest low of a window: Williams %R, or Donchian and breakout.
 
-    tmp[4:6]: work rows for the sliding extremes.
+    tmp[4:6] and tmp[1]: work rows for the sliding extremes.
     """
     if donchian:
         p = P[L.P_DON]
@@ -69,14 +83,14 @@ def channel_lanes(x, nv, P, slot, sink, o, tmp, donchian):
         q_a = plane(slot, L.O_WILLR, sink)
         q_b = q_c = q_d = sink
     for q in (q_a, q_b, q_c, q_d):
-        nan_rows(o, q, 0, min(nv, p - 1))
+        nan_rows(o[q], 0, min(nv, p - 1))
     hi = stack_row(W)
     lo = stack_row(W)
     out_a = stack_row(W)
     out_c = stack_row(W)
     out_d = stack_row(W)
-    sliding_extreme(x[HIGH], 0, nv, p, tmp[4], True)
-    sliding_extreme(x[LOW], 0, nv, p, tmp[5], False)
+    sliding_extreme(x[HIGH], 0, nv, p, tmp[4], tmp[1], True)
+    sliding_extreme(x[LOW], 0, nv, p, tmp[5], tmp[1], False)
     for n in range(p - 1, nv):
         for lane in range(W):
             hi[lane] = tmp[4, n, lane]
@@ -101,7 +115,7 @@ def channel_lanes(x, nv, P, slot, sink, o, tmp, donchian):
             store(o, q_a, n, out_a)
 
 
-@lane_jit
+@window_jit
 def cci_lanes(x, nv, p, o, q, tmp):
     """CCI as `cci_block` (typical prices in tmp[0]); 0 on a window flat to TA_EPSILON.
 
@@ -114,7 +128,7 @@ def cci_lanes(x, nv, p, o, q, tmp):
         for lane in range(W):
             s0[lane] = (x[HIGH, n, lane] + x[LOW, n, lane] + x[CLOSE, n, lane]) * third
         store(tmp, 0, n, s0)
-    nan_rows(o, q, 0, min(nv, p - 1))
+    nan_rows(o[q], 0, min(nv, p - 1))
     s1 = stack_row(W)
     s2 = stack_row(W)
     s3 = stack_row(W)
@@ -164,16 +178,20 @@ def cci_lanes(x, nv, p, o, q, tmp):
 
 @lane_jit
 def volume_lanes(x, nv, p, o, q_sma, q_surge):
-    """Volume SMA and surge ratio as `sma_block(on_volume=True)`."""
+    """Volume SMA and surge ratio as `sma_block(on_volume=True)`; no surge when q_surge < 0.
+
+    The ratio is divided on every lane and then selected with one test, so that the
+    division runs as one vector instruction (LLVM keeps a division under a nested
+    select in branches, one lane at a time).
+    """
     running_mean(x[VOLUME], 0, nv, p, o, q_sma)
+    if q_surge < 0:
+        return
     surge = stack_row(W)
     for n in range(nv):
         for lane in range(W):
             average = o[q_sma, n, lane]
-            value = NAN
-            if average > 0.0:
-                value = x[VOLUME, n, lane] / average
-            elif average <= 0.0:
-                value = 0.0
-            surge[lane] = value
+            # NaN on a NaN average comes from the division itself
+            ratio = x[VOLUME, n, lane] / average
+            surge[lane] = 0.0 if average <= 0.0 else ratio
         store(o, q_surge, n, surge)
