@@ -1,29 +1,40 @@
 """End-to-end screening latency: a 5m candle closing at the simulator → the screener's
 result on the bus (issue 6's second performance target: P95 under 250 ms at 2000 symbols).
 
-One process, as `tradeplane up` runs it: embedded NATS and PostgreSQL, the exchange
-simulator on a manual clock (so bar closes happen exactly when this script says), and the
-event store, marketdata, indicators and screener services in one host. For each bar, the
-clock starts when the simulator has pushed the first tick after the closing one (ccxt.pro's
-candles carry no closed flag, so that is when any ccxt client can know the bar closed)
-and stops when `screen.<universe>.results`
-for that bar arrives at a plain NATS subscriber (every run publishes results; the
-selection event itself is published only when the top-N changes, so it cannot be timed
-per bar). Marketdata's `close_wait_seconds` is how long it waits for every streamed
-symbol's close before sending a bar's frame; it is printed and can be set.
+Embedded NATS and PostgreSQL, and the event store, marketdata, indicators and screener
+services in one host, as `tradeplane up` runs them. The exchange simulator runs on a
+manual clock (so bar closes happen exactly when this script says) in a process of its
+own by default, as an exchange is; `--in-process` puts it on the platform's event loop,
+as `tradeplane up` does. Each bar's updates but the closing one come first; after a
+pause, the clock starts as the closing tick and the next bar's first are asked for
+(ccxt.pro's candles carry no closed flag, so only the next bar's update tells any ccxt
+client that the bar closed), and it stops when
+`screen.<universe>.results` for that bar arrives at a plain NATS subscriber (every run
+publishes results; the selection event itself is published only when the top-N changes,
+so it cannot be timed per bar).
+Marketdata's `close_wait_seconds` is how long it waits for every streamed symbol's close
+before sending a bar's frame; it is printed and can be set. `--verbose` prints each bar's
+hops: when its candle frame and its indicator frame reached a plain subscriber.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
+import multiprocessing
 import os
+import secrets
 import shutil
+import signal
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
+import aiohttp
 import nats
 
 from tradeplane.bus import decode_envelope, decode_payload, subjects
@@ -33,6 +44,8 @@ from tradeplane.runtime import Host
 from tradeplane.sim import Simulator, SimulatorConfig, client_overrides
 
 BAR_MS = 300_000
+TICKS_PER_BAR = 10
+SETTLE_SECONDS = 0.5
 UNIVERSE = "bench"
 
 
@@ -41,15 +54,102 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def measure(symbols: int, bars: int, close_wait: float, data_dir: Path) -> list[float]:
+class SimulatorProcess:
+    """The simulator in a process of its own, as an exchange is: stepped over its admin API.
+
+    Its serialisation of the pushes then runs beside the platform rather than on its
+    event loop (the in-process mode, as `tradeplane up` runs it, shares one loop).
+    """
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=serve_simulator, args=(config, sender), daemon=True
+        )
+        self._receiver = receiver
+        self.rest_url = self.ws_url = ""
+        self.now_ms = 0
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._process.start()
+        ready = await asyncio.to_thread(self._receiver.poll, 120)
+        if not ready:
+            raise RuntimeError("the simulator process did not start within 120 s")
+        self.rest_url, self.ws_url, self.now_ms = self._receiver.recv()
+        self._session = aiohttp.ClientSession(headers={"X-MBX-APIKEY": self.config.api_key})
+
+    async def step(self, ticks: int) -> None:
+        assert self._session is not None
+        async with self._session.post(f"{self.rest_url}/admin/step", json={"ticks": ticks}) as r:
+            r.raise_for_status()
+            self.now_ms = (await r.json())["time"]
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        self._process.terminate()
+        await asyncio.to_thread(self._process.join, 10)
+
+
+def serve_simulator(config: SimulatorConfig, ready: Connection) -> None:
+    """The child process: serve until terminated; send (REST URL, ws URL, market time)."""
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        async with Simulator(config) as simulator:
+            ready.send((simulator.rest_url, simulator.ws_url, simulator.state.market.now_ms))
+            await stop.wait()
+
+    asyncio.run(serve())
+
+
+class SimulatorInProcess:
+    """The simulator on the platform's own event loop, as `tradeplane up` runs it."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.simulator = Simulator(config)
+        self.rest_url = self.ws_url = ""
+
+    @property
+    def now_ms(self) -> int:
+        return self.simulator.state.market.now_ms
+
+    async def start(self) -> None:
+        await self.simulator.start()
+        self.rest_url, self.ws_url = self.simulator.rest_url, self.simulator.ws_url
+
+    async def step(self, ticks: int) -> None:
+        await self.simulator.step(ticks)
+
+    async def stop(self) -> None:
+        await self.simulator.stop()
+
+
+async def measure(
+    symbols: int,
+    bars: int,
+    close_wait: float,
+    data_dir: Path,
+    *,
+    in_process: bool = False,
+    verbose: bool = False,
+) -> list[float]:
     infra = EmbeddedInfra(InfraConfig(data_dir=data_dir))
     endpoints = infra.start()
     start_ms = (int(time.time() * 1000) - 86_400_000) // BAR_MS * BAR_MS
-    simulator = Simulator(
-        SimulatorConfig(
-            clock="manual", symbols=symbols, seed=7, ticks_per_bar=10, start_time_ms=start_ms
-        )
+    config = SimulatorConfig(
+        clock="manual",
+        symbols=symbols,
+        seed=7,
+        ticks_per_bar=TICKS_PER_BAR,
+        start_time_ms=start_ms,
+        api_key=secrets.token_hex(16),
+        api_secret=secrets.token_hex(16),
     )
+    simulator = SimulatorInProcess(config) if in_process else SimulatorProcess(config)
     await simulator.start()
     settings = load_settings(
         **{
@@ -87,28 +187,54 @@ async def measure(symbols: int, bars: int, close_wait: float, data_dir: Path) ->
         screened = decode_payload(decode_envelope(message.data))
         await results.put((time.perf_counter(), screened.bar_open_time_ms))
 
+    # per hop: when the first candle frame and the first indicator frame after a close
+    # reach a plain subscriber (the screener gets them at about the same moment)
+    hops: dict[str, list[float]] = {"candles": [], "indicators": []}
+
+    def arrival(hop: str) -> Callable[[nats.aio.msg.Msg], Awaitable[None]]:
+        async def on_message(message: nats.aio.msg.Msg) -> None:
+            hops[hop].append(time.perf_counter())
+
+        return on_message
+
     latencies: list[float] = []
     try:
         await host.start()
         await client.subscribe(subjects.screen_results(UNIVERSE), cb=on_result)
+        await client.subscribe(subjects.candles("sim", "5m"), cb=arrival("candles"))
+        await client.subscribe(subjects.indicators(UNIVERSE, "5m"), cb=arrival("indicators"))
 
         await asyncio.wait_for(results.get(), timeout=300)  # backfill done, first run
         await asyncio.sleep(2)
         while not results.empty():
             results.get_nowait()
         for _ in range(bars):
-            forming_bar = simulator.state.market.now_ms // BAR_MS * BAR_MS
-            await simulator.step_bars(1)  # its last tick closes the forming bar
-            # ccxt.pro's OHLCV carries no "closed" flag: a bar is known closed when the next
-            # bar's first update arrives, so that tick is where the clock starts.
-            await simulator.step(1)
+            forming_bar = simulator.now_ms // BAR_MS * BAR_MS
+            # the forming bar's remaining updates, then the pause a real 5-minute bar leaves
+            # between them and its close
+            to_close = (forming_bar + BAR_MS - simulator.now_ms) // (BAR_MS // TICKS_PER_BAR)
+            if to_close > 1:
+                await simulator.step(to_close - 1)
+            await asyncio.sleep(SETTLE_SECONDS)
+            # the closing tick and the next bar's first: ccxt.pro's OHLCV carries no
+            # "closed" flag, so a bar is known closed only when the next one's update arrives
             closed_at = time.perf_counter()
+            await simulator.step(2)
             while True:
                 arrived, bar = await asyncio.wait_for(results.get(), timeout=30)
                 if bar >= forming_bar:
                     latencies.append(arrived - closed_at)
                     break
-            await asyncio.sleep(0.5)  # let forming-bar traffic settle between bars
+            if verbose:
+                candle, indicator = (
+                    min((t for t in hops[hop] if t >= closed_at), default=math.nan) - closed_at
+                    for hop in ("candles", "indicators")
+                )
+                print(
+                    f"    bar {len(latencies):3d}: candle frame {candle * 1e3:6.1f} ms, "
+                    f"indicator frame {indicator * 1e3:6.1f} ms, "
+                    f"result {(arrived - closed_at) * 1e3:6.1f} ms"
+                )
     finally:
         await client.close()
         await host.stop()
@@ -122,16 +248,33 @@ def main() -> None:
     parser.add_argument("--symbols", type=int, default=2000)
     parser.add_argument("--bars", type=int, default=20)
     parser.add_argument("--close-wait", type=float, nargs="+", default=[0.25, 0.05])
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the simulator on the platform's event loop, as `tradeplane up` does "
+        "(default: in a process of its own, as an exchange is)",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="per bar: when each hop's frame arrived"
+    )
     arguments = parser.parse_args()
     print(
         f"end-to-end screening latency: {arguments.symbols} symbols, {arguments.bars} bars "
-        f"per setting ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f})"
+        f"per setting, simulator {'in process' if arguments.in_process else 'in its own process'} "
+        f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f})"
     )
     for close_wait in arguments.close_wait:
         data_dir = Path(tempfile.mkdtemp(prefix="tradeplane-bench-e2e-"))
         try:
             latencies = asyncio.run(
-                measure(arguments.symbols, arguments.bars, close_wait, data_dir)
+                measure(
+                    arguments.symbols,
+                    arguments.bars,
+                    close_wait,
+                    data_dir,
+                    in_process=arguments.in_process,
+                    verbose=arguments.verbose,
+                )
             )
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)

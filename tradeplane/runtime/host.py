@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Mapping, Sequence
@@ -78,6 +79,7 @@ class Host:
         except BaseException:
             await self.stop()
             raise
+        freeze_startup_objects()
         self._started.set()
         logger.info(
             "host started",
@@ -90,6 +92,7 @@ class Host:
 
     async def stop(self) -> None:
         """Stop gRPC (with grace for in-flight RPCs), services in reverse, then metrics."""
+        gc.unfreeze()  # what start() froze can be collected again once the services let go
         if self._grpc is not None:
             await self._grpc.stop(self.settings.grpc.grace_seconds)
         for service in reversed(self.services):
@@ -124,6 +127,18 @@ class Host:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
+
+
+def freeze_startup_objects() -> None:
+    """Move every object alive once the services have started out of the collector's reach.
+
+    Market metadata, exchange clients, compiled kernels' wrappers: a few hundred thousand
+    objects that live as long as the process. Left in the oldest generation, each full
+    collection walks them all: 50-250 ms pauses on the event loop at 2000 symbols
+    (issue 6's end-to-end latency), against about 12 ms once frozen (`gc.freeze`).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def install_signal_handlers(on_signal: object) -> None:

@@ -74,6 +74,21 @@ def test_candle_buffer_forgets_bars_past_its_capacity_and_ignores_older_ones() -
     np.testing.assert_array_equal(block[3, 0], [4.0, np.nan, 6.0])
 
 
+def test_candle_windows_reuse_one_buffer_and_follow_the_symbols_asked_for() -> None:
+    buffer = CandleBuffer("5m", capacity=4)
+    buffer.ingest(candles([("A/B", T0, 1.0), ("B/C", T0, 7.0), ("A/B", T0 + STEP, 2.0)]))
+    _, first = buffer.window(["A/B", "B/C", "Z/Z"])
+    np.testing.assert_array_equal(first[3], [[1.0, 2.0], [7.0, np.nan], [np.nan, np.nan]])
+    # fewer symbols, in another order, then one more bar: the same memory, right values
+    _, second = buffer.window(["B/C"])
+    assert np.shares_memory(first, second)
+    np.testing.assert_array_equal(second[3], [[7.0, np.nan]])
+    buffer.ingest(candles([("B/C", T0 + 2 * STEP, 8.0)]))
+    _, third = buffer.window(["B/C", "A/B"])
+    assert third.flags.c_contiguous
+    np.testing.assert_array_equal(third[3], [[7.0, np.nan, 8.0], [1.0, 2.0, np.nan]])
+
+
 def test_stragglers_are_symbols_that_had_the_previous_bar_but_not_the_latest() -> None:
     buffer = CandleBuffer("5m", capacity=8)
     buffer.ingest(candles([("A/B", T0, 1.0), ("B/C", T0, 1.0)]))
