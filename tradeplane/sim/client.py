@@ -59,8 +59,11 @@ CLIENT_OPTIONS: dict[str, Any] = {
 
 
 class SimulatorAddress(Protocol):
-    rest_url: str
-    ws_url: str
+    @property
+    def rest_url(self) -> str: ...
+
+    @property
+    def ws_url(self) -> str: ...
 
 
 def client_overrides(simulator: SimulatorAddress, *, credentials: bool = True) -> dict[str, Any]:
