@@ -204,7 +204,7 @@ class ExchangeFeed:
 
     def _publish(self, tickers: list[Ticker]) -> None:
         for chunk in frames.chunked(tickers, self.settings.max_frame_rows):
-            frame = frames.ticker_frame(self.label, chunk)
+            frame = frames.ticker_frame(self.label, chunk, self.gateway.markets)
             time_of_data = frame.time.ToDatetime(tzinfo=UTC)
             outgoing = OutgoingFrame(
                 subjects.tickers(self.label), frame, time_of_data, self.label, "tickers",

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from tradeplane.exchange import CandleUpdate, Quality, Ticker
+from tradeplane.exchange import CandleUpdate, Market, Quality, Ticker
 from tradeplane.store.market_snapshots import MarketSnapshot
 from tradeplane.v1 import marketdata_pb2
 
@@ -36,8 +36,13 @@ def pick_tickers(tickers: Mapping[str, Ticker], symbols: Iterable[str] = ()) -> 
     return sorted(chosen, key=lambda ticker: ticker.symbol)
 
 
-def ticker_frame(exchange: str, tickers: Sequence[Ticker]) -> marketdata_pb2.TickerFrame:
-    """One TickerFrame of `tickers`; its time is the newest row's exchange timestamp."""
+def ticker_frame(
+    exchange: str, tickers: Sequence[Ticker], markets: Mapping[str, Market] | None = None
+) -> marketdata_pb2.TickerFrame:
+    """One TickerFrame of `tickers`; its time is the newest row's exchange timestamp.
+
+    With `markets` (the exchange's market list), each row also carries its market's status
+    and listing time ("unknown" and NaN for a symbol the list lacks)."""
     frame = marketdata_pb2.TickerFrame(exchange=exchange)
     frame.symbols.extend(t.symbol for t in tickers)
     frame.timestamps_ms.extend(t.timestamp_ms for t in tickers)
@@ -52,6 +57,12 @@ def ticker_frame(exchange: str, tickers: Sequence[Ticker]) -> marketdata_pb2.Tic
     frame.base_volume_24h.extend(_number(t.base_volume) for t in tickers)
     frame.quote_volume_24h.extend(_number(t.quote_volume) for t in tickers)
     frame.percent_change_24h.extend(_number(t.change_percent) for t in tickers)
+    if markets:
+        listed = [markets.get(t.symbol) for t in tickers]
+        frame.statuses.extend("unknown" if m is None else m.status for m in listed)
+        frame.listing_times_ms.extend(
+            NAN if m is None or m.listed_ms is None else float(m.listed_ms) for m in listed
+        )
     if tickers:
         frame.time.FromMilliseconds(max(t.timestamp_ms for t in tickers))
     return frame

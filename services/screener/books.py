@@ -84,6 +84,9 @@ class TickerBook:
         self.index = SymbolIndex()
         self._values = np.full((len(TICKER_FIELDS), 0), np.nan)
         self._times = np.full(0, np.nan)
+        # market status and listing time, from frames that carry them ("": never told)
+        self._statuses = np.full(0, "", dtype=object)
+        self._listed = np.full(0, np.nan)
         self.time_ms: int | None = None  # the newest frame's time
 
     @property
@@ -100,12 +103,21 @@ class TickerBook:
         rows = self.index.lookup(symbols)
         self._values = _grown(self._values, len(self.index), np.nan)
         self._times = _grown(self._times, len(self.index), np.nan)
+        statuses = np.asarray(frame.statuses, dtype=object)
+        if len(statuses) not in (0, size):
+            raise InvalidFrame(f"TickerFrame.statuses has {len(statuses)} rows for {size}")
+        listed = _column(frame, "listing_times_ms", size, optional=True)
+        self._statuses = _grown(self._statuses, len(self.index), "")
+        self._listed = _grown(self._listed, len(self.index), np.nan)
         stamps = stamps[keep]
         newer = ~(stamps < self._times[rows])  # an unknown held time counts as older
         rows = rows[newer]
         for field, column in enumerate(columns):
             self._values[field, rows] = column[keep][newer]
         self._times[rows] = stamps[newer]
+        if len(statuses):  # frames without markets leave what is known as it is
+            self._statuses[rows] = statuses[keep][newer]
+            self._listed[rows] = listed[keep][newer]
         frame_time = frame.time.ToMilliseconds() if frame.HasField("time") else None
         if frame_time is None and len(stamps):
             frame_time = int(np.nanmax(stamps))
@@ -115,15 +127,25 @@ class TickerBook:
 
     def columns(self, symbols: Sequence[str]) -> dict[str, np.ndarray]:
         """The tickers of `symbols` as columns (NaN for symbols without a ticker), plus
-        `timestamp_ms`."""
+        `timestamp_ms`, `listing_time_ms` (NaN: unknown) and `status` (str; "trading"
+        where no frame told one, as `MarketSnapshot.build` assumes)."""
         rows = self.index.find(symbols)
         known = rows >= 0
         columns = {}
-        for field, name in enumerate((*TICKER_FIELDS, "timestamp_ms")):
-            source = self._times if name == "timestamp_ms" else self._values[field]
+        for field, name in enumerate((*TICKER_FIELDS, "timestamp_ms", "listing_time_ms")):
+            if name == "timestamp_ms":
+                source = self._times
+            elif name == "listing_time_ms":
+                source = self._listed
+            else:
+                source = self._values[field]
             values = np.full(len(symbols), np.nan)
             values[known] = source[rows[known]]
             columns[name] = values
+        statuses = np.full(len(symbols), "", dtype=object)
+        statuses[known] = self._statuses[rows[known]]
+        statuses[statuses == ""] = "trading"
+        columns["status"] = statuses.astype(str)
         return columns
 
 

@@ -118,6 +118,8 @@ def assemble(
         ask=columns["ask"],
         quote_volume_24h=columns["quote_volume_24h"],
         ticker_time_ms=columns["timestamp_ms"],
+        statuses=columns["status"],
+        listing_time_ms=columns["listing_time_ms"],
     )
     candles = {}
     for timeframe, buffer in buffers.items():

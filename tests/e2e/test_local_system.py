@@ -47,6 +47,10 @@ async def test_up_announces_a_top_5_on_the_bus_and_over_grpc(private_tmp_path: P
         assert [m.rank for m in selection.selection.selected] == [1, 2, 3, 4, 5]
         assert selection.run.universe_size == 120
         assert selection.selection.regime in {"trend", "range", "high_volatility"}
+        # market status travels from the simulator's exchangeInfo to stage 1: the
+        # simulator lists some symbols on break or halt, and they are dropped for it
+        halted = await _dropped_for_status(f"127.0.0.1:{grpc_port}")
+        assert halted and set(halted.values()) <= {"break", "halt"}
 
         client = await nats.connect(nats_url)
         try:
@@ -74,6 +78,23 @@ async def _get_selection(target: str) -> screener_service_pb2.GetSelectionRespon
     async with grpc.aio.insecure_channel(target) as channel:
         stub = screener_service_pb2_grpc.ScreenerServiceStub(channel)
         return await stub.GetSelection(screener_service_pb2.GetSelectionRequest(), timeout=10)
+
+
+async def _dropped_for_status(target: str) -> dict[str, str]:
+    """{symbol: status} of the latest run's symbols that stage 1 dropped for their status."""
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = screener_service_pb2_grpc.ScreenerServiceStub(channel)
+        page = await stub.GetScores(screener_service_pb2.GetScoresRequest(page_size=1000))
+        dropped = {}
+        for score in page.scores:
+            if score.stages_passed:
+                continue
+            request = screener_service_pb2.ExplainSymbolRequest(symbol=score.symbol)
+            explained = await stub.ExplainSymbol(request, timeout=10)
+            for check in explained.checks:
+                if check.name == "status" and not check.passed:
+                    dropped[score.symbol] = check.value_text.strip("'")  # shown as repr
+        return dropped
 
 
 async def _first_selection(

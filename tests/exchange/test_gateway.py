@@ -29,6 +29,14 @@ async def test_markets_are_typed_records(sim: Simulator, gateway_for: MakeGatewa
     assert isinstance(btc, Market)
     assert (btc.base, btc.quote, btc.exchange_symbol, btc.spot) == ("BTC", "USDT", "BTCUSDT", True)
     assert btc.tick_size and btc.tick_size > 0 and btc.min_notional and btc.min_notional > 0
+    # the exchange's own status and listing time, as the simulator lists them
+    universe = sim.state.universe
+    for market in gateway.markets.values():
+        index = universe.index[market.exchange_symbol]
+        assert market.status == universe.statuses[index].lower()
+        assert market.active == (market.status == "trading")
+        assert market.listed_ms == int(universe.onboard_ms[index])
+    assert {m.status for m in gateway.markets.values()} > {"trading"}  # some break or halt
 
 
 async def test_all_tickers_cost_one_request(sim: Simulator, gateway_for: MakeGateway) -> None:

@@ -56,12 +56,15 @@ def _field(data: Mapping[str, Any], *path: str) -> Any:
 
 def market(data: Any) -> Market:
     data = _mapping(data, "market")
+    active = data.get("active") is not False
+    info = data.get("info")
+    status = info.get("status") if isinstance(info, Mapping) else None
     return Market(
         symbol=str(data.get("symbol")),
         exchange_symbol=str(data.get("id")),
         base=str(data.get("base")),
         quote=str(data.get("quote")),
-        active=data.get("active") is not False,
+        active=active,
         spot=bool(data.get("spot", True)),
         tick_size=number(_field(data, "precision", "price")),
         step_size=number(_field(data, "precision", "amount")),
@@ -69,6 +72,8 @@ def market(data: Any) -> Market:
         min_notional=number(_field(data, "limits", "cost", "min")),
         maker_fee=number(data.get("maker")),
         taker_fee=number(data.get("taker")),
+        status=str(status).lower() if status else ("trading" if active else "inactive"),
+        listed_ms=integer(data.get("created")),
     )
 
 

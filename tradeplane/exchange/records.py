@@ -23,6 +23,11 @@ class Market:
     min_notional: float | None
     maker_fee: float | None
     taker_fee: float | None
+    status: str = "trading"
+    """The exchange's own status, lower case ("trading", "break", ...); "trading" or
+    "inactive" from ccxt's `active` where the exchange gives none."""
+    listed_ms: int | None = None
+    """Listing time (ccxt's `created`), where the exchange reports it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class TickerFrame(_message.Message):
-    __slots__ = ("exchange", "time", "symbols", "timestamps_ms", "last", "bid", "ask", "bid_size", "ask_size", "open_24h", "high_24h", "low_24h", "base_volume_24h", "quote_volume_24h", "percent_change_24h")
+    __slots__ = ("exchange", "time", "symbols", "timestamps_ms", "last", "bid", "ask", "bid_size", "ask_size", "open_24h", "high_24h", "low_24h", "base_volume_24h", "quote_volume_24h", "percent_change_24h", "statuses", "listing_times_ms")
     EXCHANGE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     SYMBOLS_FIELD_NUMBER: _ClassVar[int]
@@ -26,6 +26,8 @@ class TickerFrame(_message.Message):
     BASE_VOLUME_24H_FIELD_NUMBER: _ClassVar[int]
     QUOTE_VOLUME_24H_FIELD_NUMBER: _ClassVar[int]
     PERCENT_CHANGE_24H_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    LISTING_TIMES_MS_FIELD_NUMBER: _ClassVar[int]
     exchange: str
     time: _timestamp_pb2.Timestamp
     symbols: _containers.RepeatedScalarFieldContainer[str]
@@ -41,7 +43,9 @@ class TickerFrame(_message.Message):
     base_volume_24h: _containers.RepeatedScalarFieldContainer[float]
     quote_volume_24h: _containers.RepeatedScalarFieldContainer[float]
     percent_change_24h: _containers.RepeatedScalarFieldContainer[float]
-    def __init__(self, exchange: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., symbols: _Optional[_Iterable[str]] = ..., timestamps_ms: _Optional[_Iterable[int]] = ..., last: _Optional[_Iterable[float]] = ..., bid: _Optional[_Iterable[float]] = ..., ask: _Optional[_Iterable[float]] = ..., bid_size: _Optional[_Iterable[float]] = ..., ask_size: _Optional[_Iterable[float]] = ..., open_24h: _Optional[_Iterable[float]] = ..., high_24h: _Optional[_Iterable[float]] = ..., low_24h: _Optional[_Iterable[float]] = ..., base_volume_24h: _Optional[_Iterable[float]] = ..., quote_volume_24h: _Optional[_Iterable[float]] = ..., percent_change_24h: _Optional[_Iterable[float]] = ...) -> None: ...
+    statuses: _containers.RepeatedScalarFieldContainer[str]
+    listing_times_ms: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, exchange: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., symbols: _Optional[_Iterable[str]] = ..., timestamps_ms: _Optional[_Iterable[int]] = ..., last: _Optional[_Iterable[float]] = ..., bid: _Optional[_Iterable[float]] = ..., ask: _Optional[_Iterable[float]] = ..., bid_size: _Optional[_Iterable[float]] = ..., ask_size: _Optional[_Iterable[float]] = ..., open_24h: _Optional[_Iterable[float]] = ..., high_24h: _Optional[_Iterable[float]] = ..., low_24h: _Optional[_Iterable[float]] = ..., base_volume_24h: _Optional[_Iterable[float]] = ..., quote_volume_24h: _Optional[_Iterable[float]] = ..., percent_change_24h: _Optional[_Iterable[float]] = ..., statuses: _Optional[_Iterable[str]] = ..., listing_times_ms: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class CandleFrame(_message.Message):
     __slots__ = ("exchange", "timeframe", "symbols", "open_times_ms", "open", "high", "low", "close", "volume", "closed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import UTC, datetime
 
@@ -51,6 +52,20 @@ def test_a_ticker_frame_is_columnar_with_nan_for_missing_values() -> None:
     assert frame.time.ToMilliseconds() == max(t.timestamp_ms for t in rows)
     picked = pick_tickers(tickers, ["XRP/USDT", "NOPE/USDT", "BTC/USDT"])
     assert [t.symbol for t in picked] == ["BTC/USDT", "XRP/USDT"]
+
+
+def test_a_ticker_frame_carries_market_status_and_listing_time_when_markets_are_known() -> None:
+    rows = pick_tickers({s: ticker(s) for s in ("BTC/USDT", "ETH/USDT", "NEW/USDT")})
+    markets = {
+        "BTC/USDT": dataclasses.replace(market("BTC/USDT"), listed_ms=1_500_000_000_000),
+        "ETH/USDT": dataclasses.replace(market("ETH/USDT", active=False), status="break"),
+    }
+    frame = ticker_frame("binance", rows, markets)
+    assert list(frame.statuses) == ["trading", "break", "unknown"]
+    assert frame.listing_times_ms[0] == 1.5e12
+    assert math.isnan(frame.listing_times_ms[1]) and math.isnan(frame.listing_times_ms[2])
+    bare = ticker_frame("binance", rows)
+    assert not bare.statuses and not bare.listing_times_ms  # no market list: no columns
 
 
 def test_frames_are_split_into_chunks() -> None:

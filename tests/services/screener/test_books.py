@@ -109,6 +109,22 @@ def test_ticker_book_keeps_the_newest_ticker_per_symbol() -> None:
     assert columns["ask"][1] == 10.5 and book.time_ms == 3000
 
 
+def test_ticker_book_keeps_market_status_and_listing_time_from_frames_that_carry_them() -> None:
+    book = TickerBook()
+    frame = tickers([("A/B", 1000, 10.0), ("B/C", 1000, 20.0)])
+    frame.statuses.extend(["trading", "break"])
+    frame.listing_times_ms.extend([1.5e12, np.nan])
+    book.ingest(frame)
+    book.ingest(tickers([("A/B", 2000, 11.0), ("C/D", 2000, 30.0)]))  # no market columns
+    columns = book.columns(["A/B", "B/C", "C/D", "Q/Q"])
+    # what a frame without the columns says nothing about stays; never told: "trading"
+    assert columns["status"].tolist() == ["trading", "break", "trading", "trading"]
+    np.testing.assert_array_equal(columns["listing_time_ms"], [1.5e12, np.nan, np.nan, np.nan])
+    frame.statuses.append("extra")
+    with pytest.raises(InvalidFrame, match="statuses has 3 rows for 2"):
+        book.ingest(frame)
+
+
 def test_malformed_frames_are_refused_and_odd_symbols_ignored() -> None:
     frame = tickers([("A/B", 1, 1.0)])
     frame.last.append(2.0)

@@ -54,6 +54,18 @@ def test_assemble_screens_every_symbol_sorted_with_nan_where_data_is_missing() -
     assert snapshot.time_ms == T0 + STEP
 
 
+def test_assemble_hands_market_status_and_listing_time_to_stage_one() -> None:
+    holdings = Holdings(["5m"], capacity=8)
+    frame = tickers([("A/B", T0 + STEP, 2.0), ("B/C", T0 + STEP, 3.0)])
+    frame.statuses.extend(["break", "trading"])
+    frame.listing_times_ms.extend([np.nan, 1.6e12])
+    holdings.take(frame)
+    holdings.take(candles([("A/B", T0, 1.0), ("B/C", T0, 2.0)]))
+    snapshot = assemble(holdings.tickers, holdings.candles).snapshot
+    assert snapshot.statuses.tolist() == ["break", "trading"]
+    np.testing.assert_array_equal(snapshot.listing_time_ms, [np.nan, 1.6e12])
+
+
 def test_assemble_waits_for_every_timeframe() -> None:
     holdings = Holdings(["5m", "1h"], capacity=8)
     holdings.take(candles([("A/B", T0, 1.0)]))
