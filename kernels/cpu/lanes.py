@@ -176,12 +176,7 @@ def sliding_extreme(src, n0, nv, p, work, suffix, largest):
         store_row(suffix, b1 - 1, value)
         for n in range(b1 - 2, b0 - 1, -1):
             for lane in range(W):
-                a = src[n, lane]
-                b = value[lane]
-                if largest:
-                    value[lane] = a if a > b else b
-                else:
-                    value[lane] = a if a < b else b
+                value[lane] = extreme(src[n, lane], value[lane], largest)
             store_row(suffix, n, value)
     for b0 in range(n0, nv, p):  # forward: value holds the block's running extreme
         for lane in range(W):
@@ -189,12 +184,7 @@ def sliding_extreme(src, n0, nv, p, work, suffix, largest):
         join(suffix, b0, n0, p, value, other, work, largest)
         for n in range(b0 + 1, min(b0 + p, nv)):
             for lane in range(W):
-                a = src[n, lane]
-                b = value[lane]
-                if largest:
-                    value[lane] = a if a > b else b
-                else:
-                    value[lane] = a if a < b else b
+                value[lane] = extreme(src[n, lane], value[lane], largest)
             join(suffix, n, n0, p, value, other, work, largest)
 
 
@@ -204,13 +194,16 @@ def join(suffix, n, n0, p, value, other, work, largest):
     if n < n0 + p - 1:
         return
     for lane in range(W):
-        a = suffix[n - p + 1, lane]
-        b = value[lane]
-        if largest:
-            other[lane] = a if a > b else b
-        else:
-            other[lane] = a if a < b else b
+        other[lane] = extreme(suffix[n - p + 1, lane], value[lane], largest)
     store_row(work, n, other)
+
+
+@register_jitable(inline="always")
+def extreme(a, b, largest):
+    """The larger (largest) or the smaller of a and b."""
+    if largest:
+        return a if a > b else b
+    return a if a < b else b
 
 
 @lane_jit
