@@ -95,6 +95,7 @@ def main() -> None:
     reused = best_of(repeat, lambda: kernels.compute(data, suite, backend="cpu", out=out))
     print(
         f"  same, out= buffer reused     {reused * 1e3:8.1f} ms   {reference / reused:5.1f}x TA-Lib"
+        f"   target 6x: {'met' if reference / reused >= 6 else 'NOT met'}"
     )
     talib_cpu = min(cpu_time(lambda: talib_loop(data)) for _ in range(repeat))
     kernels_cpu = min(
@@ -120,10 +121,13 @@ def main() -> None:
         start = time.perf_counter()
         state.update(bar)
         timings.append(time.perf_counter() - start)
+    median = float(np.median(timings))
     print(
         f"IncrementalSuite.update        {min(timings) * 1e3:8.3f} ms best, "
-        f"{float(np.median(timings)) * 1e3:.3f} ms median ({symbols} symbols, one bar)"
+        f"{median * 1e3:.3f} ms median ({symbols} symbols, one bar)"
+        f"   target < 1 ms: {'met' if median < 1e-3 else 'NOT met'}"
     )
+    print(f"load average {os.getloadavg()[0]:.2f} at the end (compare runs under similar load)")
 
     if not gpu.device_present():
         why = (
