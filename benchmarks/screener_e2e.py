@@ -4,8 +4,8 @@ result on the bus (issue 6's second performance target: P95 under 250 ms at 2000
 Embedded NATS and PostgreSQL, and the event store, marketdata, indicators and screener
 services in one host, as `tradeplane up` runs them. The exchange simulator runs on a
 manual clock (so bar closes happen exactly when this script says) in a process of its
-own by default, as an exchange is; `--in-process` puts it on the platform's event loop,
-as `tradeplane up` does. Each bar's updates but the closing one come first; after a
+own by default, as an exchange is and as `tradeplane up` runs it; `--in-process` puts it
+on the platform's event loop. Each bar's updates but the closing one come first; after a
 pause, the clock starts as the closing tick and the next bar's first are asked for
 (ccxt.pro's candles carry no closed flag, so only the next bar's update tells any ccxt
 client that the bar closed), and it stops when
@@ -22,26 +22,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import multiprocessing
 import os
 import secrets
 import shutil
-import signal
 import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-import aiohttp
 import nats
 
 from tradeplane.bus import decode_envelope, decode_payload, subjects
 from tradeplane.config import InfraConfig, load_settings
 from tradeplane.infra import EmbeddedInfra
 from tradeplane.runtime import Host
-from tradeplane.sim import Simulator, SimulatorConfig, client_overrides
+from tradeplane.sim import Simulator, SimulatorConfig, SimulatorProcess, client_overrides
 
 BAR_MS = 300_000
 TICKS_PER_BAR = 10
@@ -52,58 +48,6 @@ UNIVERSE = "bench"
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-class SimulatorProcess:
-    """The simulator in a process of its own, as an exchange is: stepped over its admin API.
-
-    Its serialisation of the pushes then runs beside the platform rather than on its
-    event loop (the in-process mode, as `tradeplane up` runs it, shares one loop).
-    """
-
-    def __init__(self, config: SimulatorConfig) -> None:
-        self.config = config
-        receiver, sender = multiprocessing.Pipe(duplex=False)
-        self._process = multiprocessing.get_context("spawn").Process(
-            target=serve_simulator, args=(config, sender), daemon=True
-        )
-        self._receiver = receiver
-        self.rest_url = self.ws_url = ""
-        self.now_ms = 0
-        self._session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> None:
-        self._process.start()
-        ready = await asyncio.to_thread(self._receiver.poll, 120)
-        if not ready:
-            raise RuntimeError("the simulator process did not start within 120 s")
-        self.rest_url, self.ws_url, self.now_ms = self._receiver.recv()
-        self._session = aiohttp.ClientSession(headers={"X-MBX-APIKEY": self.config.api_key})
-
-    async def step(self, ticks: int) -> None:
-        assert self._session is not None
-        async with self._session.post(f"{self.rest_url}/admin/step", json={"ticks": ticks}) as r:
-            r.raise_for_status()
-            self.now_ms = (await r.json())["time"]
-
-    async def stop(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-        self._process.terminate()
-        await asyncio.to_thread(self._process.join, 10)
-
-
-def serve_simulator(config: SimulatorConfig, ready: Connection) -> None:
-    """The child process: serve until terminated; send (REST URL, ws URL, market time)."""
-
-    async def serve() -> None:
-        stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        async with Simulator(config) as simulator:
-            ready.send((simulator.rest_url, simulator.ws_url, simulator.state.market.now_ms))
-            await stop.wait()
-
-    asyncio.run(serve())
 
 
 class SimulatorInProcess:
@@ -251,8 +195,8 @@ def main() -> None:
     parser.add_argument(
         "--in-process",
         action="store_true",
-        help="run the simulator on the platform's event loop, as `tradeplane up` does "
-        "(default: in a process of its own, as an exchange is)",
+        help="run the simulator on the platform's event loop "
+        "(default: in a process of its own, as an exchange is and as `tradeplane up` runs it)",
     )
     parser.add_argument(
         "--verbose", action="store_true", help="per bar: when each hop's frame arrived"

@@ -1,8 +1,8 @@
 """`tradeplane up`: the whole local system in one process, on the embedded infrastructure.
 
-Embedded NATS and PostgreSQL, the exchange simulator (or a real ccxt exchange), then the
-event store, marketdata, indicators and screener services, and a live view of the
-screener's selection. Ctrl-C stops everything; a restart keeps the data.
+Embedded NATS and PostgreSQL, the exchange simulator in a child process (or a real ccxt
+exchange), then the event store, marketdata, indicators and screener services, and a
+live view of the screener's selection. Ctrl-C stops everything; a restart keeps the data.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tradeplane.infra import EmbeddedInfra, InfraEndpoints
 from tradeplane.logs import configure_logging
 from tradeplane.runtime import Host, run_host
 from tradeplane.runtime.registry import available_services
-from tradeplane.sim import Simulator, SimulatorConfig, client_overrides
+from tradeplane.sim import SimulatorConfig, SimulatorProcess, client_overrides
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def merged(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
 
 
 async def _run_system(args: argparse.Namespace, settings: Settings, infra: InfraEndpoints) -> None:
-    simulator: Simulator | None = None
+    simulator: SimulatorProcess | None = None
     if args.exchange == SIMULATOR:
         simulator_config = SimulatorConfig(
             symbols=args.symbols,
@@ -128,7 +128,7 @@ async def _run_system(args: argparse.Namespace, settings: Settings, infra: Infra
             replay_dir=args.replay,
             replay_align_to_now=args.replay is not None,
         )
-        simulator = Simulator(simulator_config)
+        simulator = SimulatorProcess(simulator_config)  # beside the platform, as an exchange
         await simulator.start()
         choice = ExchangeChoice(
             exchange={
@@ -166,7 +166,7 @@ async def _serve(
     host: Host,
     settings: Settings,
     infra: InfraEndpoints,
-    simulator: Simulator | None,
+    simulator: SimulatorProcess | None,
     *,
     show_view: bool,
 ) -> None:

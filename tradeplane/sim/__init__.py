@@ -12,6 +12,14 @@ fault injection. Start it in-process with `Simulator` or as `tradeplane sim`:
 
 from tradeplane.sim.client import client_overrides
 from tradeplane.sim.config import FaultConfig, FaultKind, SimulatorConfig
+from tradeplane.sim.process import SimulatorProcess
 from tradeplane.sim.server import Simulator
 
-__all__ = ["FaultConfig", "FaultKind", "Simulator", "SimulatorConfig", "client_overrides"]
+__all__ = [
+    "FaultConfig",
+    "FaultKind",
+    "Simulator",
+    "SimulatorConfig",
+    "SimulatorProcess",
+    "client_overrides",
+]
