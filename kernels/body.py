@@ -17,8 +17,6 @@ symbols.
 
 from __future__ import annotations
 
-from numba.extending import register_jitable
-
 from . import layout as L
 from .blocks.averages import bbands_block, ema_block, sma_block
 from .blocks.momentum import macd_block, roc_block, rsi_block, stochastic_rsi_block
@@ -30,9 +28,10 @@ from .blocks.ranges import (
     obv_block,
     volatility_block,
 )
+from .jitable import jitable
 
 
-@register_jitable
+@jitable()
 def run_symbol(s, high, low, close, volume, t0, t1, P, F, need, slot, fs, ks, rg, out, tout):
     """Advance symbol `s` over bars [t0, t1), writing outputs at tout + (t - t0)."""
     args = (s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks, rg, out)

@@ -86,6 +86,27 @@ class Plan:
         return floats, ints, rings
 
 
+def ring_layout(suite: Suite) -> tuple[tuple[int, int, int], ...]:
+    """(block, offset parameter, slots) of every ring and sliding buffer, in layout order."""
+    s = suite
+    slide = L.SLIDE  # sliding buffers (windows read whole); plain rings for running sums
+    return (
+        (L.B_BB, L.R_BB, s.bb_period + slide),
+        (L.B_SRSI, L.R_SRSI_RSI, s.stochrsi_fastk + slide),
+        (L.B_SRSI, L.R_SRSI_D, s.stochrsi_fastd),
+        (L.B_SK, L.R_SK_RSI, s.stochk_fastk + slide),
+        (L.B_SK, L.R_SK_K, s.stochk_slowk),
+        (L.B_SK, L.R_SK_D, s.stochk_slowd),
+        (L.B_WILLR, L.R_WILLR, 2 * (s.willr_period + slide)),
+        (L.B_CCI, L.R_CCI, s.cci_period + slide),
+        (L.B_SMA, L.R_SMA, s.sma_period),
+        (L.B_VOL, L.R_VOL, s.volume_period),
+        (L.B_ROC, L.R_ROC, s.roc_period),
+        (L.B_DON, L.R_DON, 2 * (s.donchian_period + slide)),
+        (L.B_VOLATILITY, L.R_VOLATILITY, s.volatility_period + slide),
+    )
+
+
 def make_plan(suite: Suite) -> Plan:
     """Lay out the parameters, ring buffers and output planes of `suite`."""
     s = suite
@@ -121,25 +142,8 @@ def make_plan(suite: Suite) -> Plan:
         slot[index] = plane
         need[BLOCK_OF_OUTPUT[index]] = 1
 
-    # ring buffers only for the blocks that run
-    slide = L.SLIDE  # sliding buffers (windows read whole); plain rings for running sums
-    rings = (
-        (L.B_BB, L.R_BB, s.bb_period + slide),
-        (L.B_SRSI, L.R_SRSI_RSI, s.stochrsi_fastk + slide),
-        (L.B_SRSI, L.R_SRSI_D, s.stochrsi_fastd),
-        (L.B_SK, L.R_SK_RSI, s.stochk_fastk + slide),
-        (L.B_SK, L.R_SK_K, s.stochk_slowk),
-        (L.B_SK, L.R_SK_D, s.stochk_slowd),
-        (L.B_WILLR, L.R_WILLR, 2 * (s.willr_period + slide)),
-        (L.B_CCI, L.R_CCI, s.cci_period + slide),
-        (L.B_SMA, L.R_SMA, s.sma_period),
-        (L.B_VOL, L.R_VOL, s.volume_period),
-        (L.B_ROC, L.R_ROC, s.roc_period),
-        (L.B_DON, L.R_DON, 2 * (s.donchian_period + slide)),
-        (L.B_VOLATILITY, L.R_VOLATILITY, s.volatility_period + slide),
-    )
     offset = 0
-    for block, index, size in rings:
+    for block, index, size in ring_layout(s):
         if need[block]:
             P[index] = offset
             offset += size

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from numba.extending import register_jitable
+from .jitable import jitable
 
 NAN = math.nan
 NEG_INF = -math.inf
@@ -29,19 +29,19 @@ POS_INF = math.inf
 TA_EPSILON = 1e-14
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def is_zero(x):
     """TA-Lib's TA_IS_ZERO: an absolute test against TA_EPSILON."""
     return math.fabs(x) < TA_EPSILON
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def is_zero_scaled(x, scale):
     """TA-Lib's TA_IS_ZERO_SCALED: zero within TA_EPSILON of the operands' magnitude."""
     return math.fabs(x) <= TA_EPSILON * scale
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def push(rg, ro, pos, size, x):
     """Write `x` at the ring's position; return the next position (plain ring, for SMAs)."""
     rg[ro + pos] = x
@@ -50,7 +50,7 @@ def push(rg, ro, pos, size, x):
     return pos + 1
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def slide(buf, start, k, p, size):
     """Make room in the sliding buffer buf[start:start+size] before writing at `k`.
 
@@ -65,7 +65,94 @@ def slide(buf, start, k, p, size):
     return p - 1
 
 
-@register_jitable(inline="always")
+# --- window statistics ------------------------------------------------------------------------
+# On the CPU these loops vectorise. In a CUDA thread every load in the plain loop waits for
+# the add before it (instructions issue in order), so each of the window's values costs a
+# full memory latency; the CUDA versions load BATCH values before using them, then combine
+# them in the same order, which keeps the results bit-for-bit those of the plain loops.
+BATCH = 4
+
+
+def _window_sum_in_batches(window, n, first):
+    total = first
+    m = 0
+    while m + BATCH <= n:
+        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
+        total += a
+        total += b
+        total += c
+        total += d
+        m += BATCH
+    while m < n:
+        total += window[m]
+        m += 1
+    return total
+
+
+def _window_abs_deviation_in_batches(window, n, center, first):
+    total = math.fabs(first - center)
+    m = 0
+    while m + BATCH <= n:
+        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
+        total += math.fabs(a - center)
+        total += math.fabs(b - center)
+        total += math.fabs(c - center)
+        total += math.fabs(d - center)
+        m += BATCH
+    while m < n:
+        total += math.fabs(window[m] - center)
+        m += 1
+    return total
+
+
+def _window_square_deviation_in_batches(window, n, center, first):
+    deviation = first - center
+    total = deviation * deviation
+    m = 0
+    while m + BATCH <= n:
+        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
+        for value in (a, b, c, d):
+            deviation = value - center
+            total += deviation * deviation
+        m += BATCH
+    while m < n:
+        deviation = window[m] - center
+        total += deviation * deviation
+        m += 1
+    return total
+
+
+def _window_max_in_batches(window, n, first):
+    best = first
+    m = 0
+    while m + BATCH <= n:
+        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
+        for value in (a, b, c, d):
+            best = value if value > best else best
+        m += BATCH
+    while m < n:
+        value = window[m]
+        best = value if value > best else best
+        m += 1
+    return best
+
+
+def _window_min_in_batches(window, n, first):
+    best = first
+    m = 0
+    while m + BATCH <= n:
+        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
+        for value in (a, b, c, d):
+            best = value if value < best else best
+        m += BATCH
+    while m < n:
+        value = window[m]
+        best = value if value < best else best
+        m += 1
+    return best
+
+
+@jitable(inline="always", cuda=_window_sum_in_batches)
 def window_sum(window, n, first):
     """first + the sum of window[0:n] (vectorised on the CPU)."""
     total = first
@@ -74,7 +161,7 @@ def window_sum(window, n, first):
     return total
 
 
-@register_jitable(inline="always")
+@jitable(inline="always", cuda=_window_abs_deviation_in_batches)
 def window_abs_deviation(window, n, center, first):
     """|first - center| + the sum of |window[i] - center| over window[0:n]."""
     total = math.fabs(first - center)
@@ -83,7 +170,7 @@ def window_abs_deviation(window, n, center, first):
     return total
 
 
-@register_jitable(inline="always")
+@jitable(inline="always", cuda=_window_square_deviation_in_batches)
 def window_square_deviation(window, n, center, first):
     """(first - center)**2 + the sum of (window[i] - center)**2 over window[0:n]."""
     deviation = first - center
@@ -94,7 +181,7 @@ def window_square_deviation(window, n, center, first):
     return total
 
 
-@register_jitable(inline="always")
+@jitable(inline="always", cuda=_window_max_in_batches)
 def window_max(window, n, first):
     """The largest of first and window[0:n] (exact; branch-free)."""
     best = first
@@ -104,7 +191,7 @@ def window_max(window, n, first):
     return best
 
 
-@register_jitable(inline="always")
+@jitable(inline="always", cuda=_window_min_in_batches)
 def window_min(window, n, first):
     """The smallest of first and window[0:n]."""
     best = first
@@ -114,7 +201,7 @@ def window_min(window, n, first):
     return best
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def sma_step(total, pos, rg, ro, p, inv_p, j, x):
     """Simple moving average as TA_INT_SMA (running sum): returns (out, total, pos)."""
     if j < 0:
@@ -128,7 +215,7 @@ def sma_step(total, pos, rg, ro, p, inv_p, j, x):
     return NAN, total, pos
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def ema_step(ema, p, inv_p, k, j, x):
     """EMA as TA_INT_EMA, seeded with the mean of the first `p` values: (out, ema)."""
     if j < 0:
@@ -143,7 +230,7 @@ def ema_step(ema, p, inv_p, k, j, x):
     return ema, ema
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def rsi_step(prev, gain, loss, p, inv_p, j, x):
     """Wilder RSI as TA_RSI, seeded with the mean of the first `p` moves.
 
@@ -169,7 +256,7 @@ def rsi_step(prev, gain, loss, p, inv_p, j, x):
     return out, x, gain, loss
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def stoch_k(x, highest, lowest):
     """TA-Lib's fast %K: 100 (x - lowest) / (highest - lowest), 0 on a flat window."""
     if is_zero_scaled(highest - lowest, math.fabs(highest) + math.fabs(lowest)):
@@ -177,7 +264,7 @@ def stoch_k(x, highest, lowest):
     return (x - lowest) * 100.0 / (highest - lowest)
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def true_range(high, low, prev_close):
     """TA-Lib's TRUE_RANGE."""
     out = high - low
@@ -190,7 +277,7 @@ def true_range(high, low, prev_close):
     return out
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def atr_step(prev_close, atr, p, inv_p, j, high, low, close):
     """Wilder ATR as TA_ATR, seeded with the mean of the first `p` true ranges.
 
@@ -205,7 +292,7 @@ def atr_step(prev_close, atr, p, inv_p, j, high, low, close):
     return atr, close, atr
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def dmi_step(
     prev_high, prev_low, prev_close, plus_dm, minus_dm, tr_sum, adx, p, inv_p, j, h, lo, c
 ):

@@ -6,7 +6,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from numba.extending import overload, register_jitable
+from numba.extending import overload
+
+from ..jitable import jitable, register_cuda
 
 # Fast-math flags for the CPU blocks: reassociation lets LLVM vectorise the window sums,
 # `arcp` turns divisions by a loop constant into multiplications. Never "nnan"/"ninf":
@@ -24,10 +26,11 @@ def block(function: Callable[..., Any]) -> Callable[..., Any]:
     jit_options = {"fastmath": set(CPU_FASTMATH), "forceinline": True}
     overload(function, target="cpu", jit_options=jit_options, strict=False)(lambda *a: function)
     overload(function, target="cuda", strict=False)(lambda *a: function)
+    register_cuda(function)  # numba-cuda's own registry (see kernels.jitable)
     return function
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def valid(high, low, close, volume, s, t):
     """True when bar t of symbol s has every input finite.
 
@@ -39,7 +42,7 @@ def valid(high, low, close, volume, s, t):
     return -math.inf < total < math.inf
 
 
-@register_jitable(inline="always")
+@jitable(inline="always")
 def emit(out, plane, s, t, value):
     """Write `value` into `plane` when that output was requested (plane >= 0)."""
     if plane >= 0:

@@ -5,6 +5,22 @@ checks); `usable()` also accepts numba's CUDA simulator (`NUMBA_ENABLE_CUDASIM=1
 runs the kernels on the CPU in Python for tests.
 """
 
-from .driver import device_present, run_batch, run_batch_device, simulator, usable
+from .driver import (
+    Workspace,
+    device_present,
+    run_batch,
+    run_batch_device,
+    simulator,
+    usable,
+    workspace_for,
+)
 
-__all__ = ["device_present", "run_batch", "run_batch_device", "simulator", "usable"]
+__all__ = [
+    "Workspace",
+    "device_present",
+    "run_batch",
+    "run_batch_device",
+    "simulator",
+    "usable",
+    "workspace_for",
+]

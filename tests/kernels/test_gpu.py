@@ -17,12 +17,18 @@ import numpy as np
 import pytest
 
 from tradeplane import kernels
-from tradeplane.kernels import gpu
+from tradeplane.kernels import cpu, gpu
+from tradeplane.kernels import layout as L
+from tradeplane.kernels.gpu.groups import plan_groups
+from tradeplane.kernels.plan import make_plan, ring_layout
 
 from .helpers import assert_matches, random_walk
 
 FIELDS = ("high", "low", "close", "volume")
 SUITE = kernels.Suite(outputs=kernels.OUTPUTS)
+NO_DEVICE = (
+    "no CUDA device here (numba.cuda.is_available() is False); the simulator test covers the kernel"
+)
 
 CHILD = textwrap.dedent(
     """
@@ -68,17 +74,102 @@ def test_simulated_gpu_matches_cpu(tmp_path: Path):
         assert_matches(simulated[name], expected[name], f"gpu {name}")
 
 
-@pytest.mark.skipif(
-    not gpu.device_present(),
-    reason="no CUDA device here (numba.cuda.is_available() is False); "
-    "the simulator test covers the kernel",
-)
+@pytest.mark.skipif(not gpu.device_present(), reason=NO_DEVICE)
 def test_real_gpu_matches_cpu(candles):
     got = kernels.compute(candles, SUITE, backend="gpu")
     expected = kernels.compute(candles, SUITE, backend="cpu")
     for name in kernels.OUTPUTS:
         assert_matches(got[name], expected[name], f"gpu {name}")
     assert kernels.rsi(candles["close"]).shape == candles["close"].shape  # "auto" picks the GPU
+
+
+@pytest.mark.skipif(not gpu.device_present(), reason=NO_DEVICE)
+def test_real_gpu_matches_cpu_across_thread_blocks():
+    """Symbols spread over several thread blocks (not a multiple of the block size), with
+    ragged starts and gaps: every output of every symbol equals the CPU's."""
+    data = random_walk(203, 700, seed=11)
+    rng = np.random.default_rng(3)
+    for s in range(0, 203, 7):
+        data["close"][s, : rng.integers(1, 400)] = np.nan  # later listings
+    for s in range(3, 203, 11):
+        start = rng.integers(50, 650)
+        data["low"][s, start : start + rng.integers(1, 6)] = np.nan  # missing candles
+    inputs = {field: data[field] for field in FIELDS}
+    got = kernels.compute(inputs, SUITE, backend="gpu")
+    expected = kernels.compute(inputs, SUITE, backend="cpu")
+    for name in kernels.OUTPUTS:
+        assert_matches(got[name], expected[name], f"gpu {name}")
+
+
+@pytest.mark.skipif(not gpu.device_present(), reason=NO_DEVICE)
+def test_real_gpu_reuses_its_workspace_and_follows_a_new_shape():
+    data = random_walk(70, 300, seed=12)
+    suite = kernels.Suite()
+    first = kernels.compute(data, suite, backend="gpu")
+    again = kernels.compute(data, suite, backend="gpu")
+    for name in suite.outputs:
+        np.testing.assert_array_equal(first[name], again[name])
+    smaller = {field: values[:9, :120] for field, values in data.items()}
+    got = kernels.compute(smaller, suite, backend="gpu")
+    expected = kernels.compute(smaller, suite, backend="cpu")
+    for name in suite.outputs:
+        assert_matches(got[name], expected[name], f"gpu {name}")
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [kernels.OUTPUTS, kernels.DEFAULT_OUTPUTS, ("stochrsi_k",), ("obv", "rsi"), ("macd",)],
+)
+def test_each_needed_block_gets_one_group_with_its_rings_from_zero(outputs):
+    plan = make_plan(kernels.Suite(outputs=outputs))
+    groups = plan_groups(plan)
+    np.testing.assert_array_equal(groups.need.sum(axis=0), plan.need)  # each block once
+    np.testing.assert_array_equal(groups.need.sum(axis=1), 1)  # one block per thread
+    for group in range(groups.groups):
+        block = int(np.flatnonzero(groups.need[group])[0])
+        spans = sorted(
+            (int(groups.int_params[group, index]), size)
+            for owner, index, size in ring_layout(plan.suite)
+            if owner == block
+        )
+        end = 0
+        for start, size in spans:  # contiguous from 0, inside the group's ring slots
+            assert start == end
+            end += size
+        assert end <= groups.ring_slots
+        rsi_period = groups.int_params[group, L.P_RSI]
+        assert rsi_period == (plan.int_params[L.P_RSI] if block == L.B_RSI else 0)
+
+
+def test_default_suite_runs_eight_threads_per_symbol():
+    groups = plan_groups(make_plan(kernels.Suite()))
+    # RSI, StochRSI, MACD, Bollinger, ATR, Williams %R, CCI, volume SMA
+    assert groups.groups == 8
+    assert groups.ring_slots == 2 * (14 + L.SLIDE)  # Williams %R: highs and lows
+    assert gpu.driver.rings_fit_in_shared(groups.ring_slots, 64)  # 47 KB per block
+    assert not gpu.driver.rings_fit_in_shared(groups.ring_slots, 128)
+
+
+def test_groups_computed_apart_give_the_fused_results(walks):
+    """What the GPU threads compute, run group by group through the CPU's per-symbol driver:
+    the rebased rings and the Stochastic RSIs' own RSI give the same outputs."""
+    suite = kernels.Suite(outputs=kernels.OUTPUTS)
+    plan = make_plan(suite)
+    groups = plan_groups(plan)
+    inputs = [np.ascontiguousarray(walks[field]) for field in FIELDS]
+    symbols, bars = inputs[2].shape
+    out = np.full((len(suite.outputs), symbols, bars), -1.0)
+    for group in range(groups.groups):
+        state = (
+            np.zeros((symbols, L.N_FLOAT_STATE)),
+            np.zeros((symbols, L.N_INT_STATE), dtype=np.int64),
+            np.full((symbols, groups.ring_slots), np.nan),
+        )
+        args = (groups.int_params[group], plan.float_params, groups.need[group], plan.slot)
+        cpu.run_batch(*inputs, *args, state, out)
+    expected = kernels.compute(walks, suite, backend="cpu")
+    for plane, name in enumerate(suite.outputs):
+        assert_matches(out[plane], expected[name], f"group-wise {name}")
 
 
 def _nvvm_missing() -> str | None:
@@ -108,15 +199,16 @@ def test_kernel_compiles_for_a_real_gpu(monkeypatch):
     monkeypatch.setattr(dispatcher, "get_current_device", lambda: Hopper())
     matrix = types.Array(types.float64, 2, "C")
     signature = (
-        *(matrix,) * 4,
-        types.Array(types.int64, 1, "C"),
+        *(matrix,) * 4,  # candles, bars-major
+        types.Array(types.int64, 2, "C"),  # int params per group
         types.Array(types.float64, 1, "C"),
+        types.Array(types.int64, 2, "C"),  # block of each group
         types.Array(types.int64, 1, "C"),
-        types.Array(types.int64, 1, "C"),
-        matrix,
-        types.Array(types.int64, 2, "C"),
-        matrix,
-        types.Array(types.float64, 3, "C"),
+        types.Array(types.float64, 3, "C"),  # float state per group
+        types.Array(types.int64, 3, "C"),  # int state per group
+        types.Array(types.float64, 3, "C"),  # rings per group (global memory)
+        types.Array(types.float64, 3, "A"),  # outputs: a strided view
+        types.boolean,  # rings in shared memory
     )
     ptx, _ = cuda.compile_ptx(fused.py_func, signature, cc=(9, 0))
     assert ".entry" in ptx and "call.uni" not in ptx  # one kernel, everything inlined

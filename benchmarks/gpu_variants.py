@@ -1,0 +1,172 @@
+"""GPU kernel variants side by side, timed with CUDA events (needs a CUDA device).
+
+For the screener suite on symbols x bars candles already on the device: the device's
+copy bandwidth (the ceiling) and the suite's bytes over it (the floor); then the fused
+kernel as shipped (one thread per symbol and block, rings in shared memory) against its
+rings in global memory, other thread-block sizes, and one thread per symbol running every
+block; each block's thread group alone (the slowest bounds the kernel); and the layout
+transposes on their own. Each variant's outputs are checked against the shipped one's.
+
+    python benchmarks/gpu_variants.py [--symbols 5000] [--bars 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+import numpy as np
+from numba import cuda
+
+from tradeplane import kernels
+from tradeplane.kernels import layout as L
+from tradeplane.kernels.gpu import driver
+from tradeplane.kernels.gpu.groups import GroupPlan
+from tradeplane.kernels.plan import make_plan
+
+FIELDS = ("high", "low", "close", "volume")
+BLOCK_NAMES = {
+    L.B_RSI: "RSI",
+    L.B_SK: "StochRSI (K-smoothed)",
+    L.B_SRSI: "StochRSI",
+    L.B_MACD: "MACD",
+    L.B_BB: "Bollinger",
+    L.B_ATR: "ATR",
+    L.B_WILLR: "Williams %R",
+    L.B_CCI: "CCI",
+    L.B_VOL: "volume SMA",
+}
+
+
+def candles(symbols: int, bars: int, seed: int = 1) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, (symbols, bars)), axis=1))
+    spread = np.abs(rng.normal(0, 0.004, (symbols, bars)))
+    return {
+        "high": close * (1 + spread * rng.random((symbols, bars))),
+        "low": close * (1 - spread * rng.random((symbols, bars))),
+        "close": close,
+        "volume": rng.gamma(2.0, 500.0, (symbols, bars)),
+    }
+
+
+def timed(function: Callable[[], object], repeat: int = 20) -> tuple[float, float]:
+    """(best, median) milliseconds between CUDA events around `function`, after a warm-up."""
+    function()
+    cuda.synchronize()
+    start, stop = cuda.event(), cuda.event()
+    samples = []
+    for _ in range(repeat):
+        start.record()
+        function()
+        stop.record()
+        stop.synchronize()
+        samples.append(start.elapsed_time(stop))
+    return min(samples), float(np.median(samples))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--symbols", type=int, default=5000)
+    parser.add_argument("--bars", type=int, default=1000)
+    args = parser.parse_args()
+    if not driver.device_present():
+        print("GPU variants skipped: no CUDA device (numba.cuda.is_available() is False)")
+        return
+    symbols, bars = args.symbols, args.bars
+    suite = kernels.Suite()
+    plan = make_plan(suite)
+    planes = len(suite.outputs)
+
+    data = candles(symbols, bars)
+    device = [cuda.to_device(data[field]) for field in FIELDS]
+    device_out = cuda.device_array((planes, symbols, bars))
+    workspace = driver.workspace_for(plan, symbols, bars)
+    workspace.load(*device)
+
+    copy_bytes = 1 << 30
+    source = cuda.device_array(copy_bytes // 8)
+    target = cuda.device_array(copy_bytes // 8)
+    copy_best, _ = timed(lambda: target.copy_to_device(source), repeat=10)
+    bandwidth = 2 * copy_bytes / max(copy_best * 1e-3, 1e-9)  # bytes read plus written
+    suite_bytes = (len(FIELDS) + planes) * symbols * bars * 8
+    floor = suite_bytes / bandwidth * 1e3
+    name = cuda.get_current_device().name
+    name = name.decode() if isinstance(name, bytes) else name
+    print(f"{name}: {symbols} symbols x {bars} bars, {planes} outputs, float64")
+    print(f"device copy {bandwidth / 1e12:.2f} TB/s; the suite moves {suite_bytes / 1e6:.0f} MB:")
+    print(f"  bandwidth floor {floor:.3f} ms (kernel alone, bars-major)")
+
+    default = (workspace.threads_per_block, workspace.rings_in_shared)
+    whole_symbol = driver.Workspace.with_groups(
+        plan,
+        symbols,
+        bars,
+        GroupPlan(
+            need=plan.need[None, :],
+            int_params=plan.int_params[None, :],
+            ring_slots=max(plan.ring_size, 1),
+        ),
+        candles=workspace.candles,
+        out=workspace.out,
+    )
+    variants = [("shipped", workspace, *default)]
+    for threads in (32, 64, 128, 256):
+        for in_shared in (False, True):
+            fits = not in_shared or driver.rings_fit_in_shared(workspace.groups.ring_slots, threads)
+            if (threads, in_shared) != default and fits:
+                variants.append(("per (symbol, block)", workspace, threads, in_shared))
+    for threads in (64, 128):
+        variants.append(("per symbol, all blocks", whole_symbol, threads, False))
+
+    poison = cuda.to_device(np.full((planes, bars, symbols), np.nan))
+    reference = None
+    rows = []
+    for label, chosen, threads, in_shared in variants:
+        chosen.threads_per_block, chosen.rings_in_shared = threads, in_shared
+        chosen.out.copy_to_device(poison)  # every output must be written again
+        chosen.run_resident()
+        result = chosen.out.copy_to_host()
+        if reference is None:
+            reference = result
+        same = np.array_equal(np.isnan(result), np.isnan(reference)) and np.allclose(
+            result, reference, rtol=1e-12, atol=0.0, equal_nan=True
+        )
+        best, median = timed(chosen.run_resident)
+        where = "shared" if in_shared else "global"
+        rows.append((label, threads, where, best, median, same))
+    workspace.threads_per_block, workspace.rings_in_shared = default
+
+    print(f"{'threads':24s} {'block':>5s} {'rings':>6s} {'best ms':>9s} {'median':>9s}  same")
+    for label, threads, where, best, median, same in rows:
+        print(f"{label:24s} {threads:5d} {where:>6s} {best:9.3f} {median:9.3f}  {same}")
+
+    groups = workspace.groups
+    print("each block's threads alone (shipped launch shape):")
+    for group in range(groups.groups):
+        block = int(np.flatnonzero(groups.need[group])[0])
+        alone = driver.Workspace.with_groups(
+            plan,
+            symbols,
+            bars,
+            GroupPlan(
+                need=groups.need[group : group + 1],
+                int_params=groups.int_params[group : group + 1],
+                ring_slots=groups.ring_slots,
+            ),
+            candles=workspace.candles,
+            out=workspace.out,
+        )
+        alone.threads_per_block, alone.rings_in_shared = default
+        best, median = timed(alone.run_resident, repeat=10)
+        print(f"  {BLOCK_NAMES.get(block, str(block)):22s} {best:9.3f} {median:9.3f}")
+    load = timed(lambda: workspace.load(*device))
+    unload = timed(lambda: workspace.unload(device_out))
+    whole = timed(lambda: driver.run_batch_device(*device, plan, device_out))
+    print(f"transpose candles in        {load[0]:9.3f} {load[1]:9.3f}")
+    print(f"transpose outputs out       {unload[0]:9.3f} {unload[1]:9.3f}")
+    print(f"run_batch_device (all)      {whole[0]:9.3f} {whole[1]:9.3f}   target < 1 ms")
+
+
+if __name__ == "__main__":
+    main()
