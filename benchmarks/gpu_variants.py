@@ -2,8 +2,8 @@
 
 For the screener suite on symbols x bars candles already on the device: the device's
 copy bandwidth (the ceiling) and the suite's bytes over it (the floor); then the fused
-kernel as shipped (one thread per symbol and block, rings in shared memory) against its
-rings in global memory, other thread-block sizes, and one thread per symbol running every
+kernel as shipped (one thread per symbol and block, rings in global memory) against its
+rings in shared memory, other thread-block sizes, and one thread per symbol running every
 block; each block's thread group alone (the slowest bounds the kernel); and the layout
 transposes on their own. Each variant's outputs are checked against the shipped one's.
 
@@ -16,6 +16,7 @@ import argparse
 from collections.abc import Callable
 
 import numpy as np
+from indicators import candles  # the same random-walk candles as the CPU benchmark
 from numba import cuda
 
 from tradeplane import kernels
@@ -36,18 +37,6 @@ BLOCK_NAMES = {
     L.B_CCI: "CCI",
     L.B_VOL: "volume SMA",
 }
-
-
-def candles(symbols: int, bars: int, seed: int = 1) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, (symbols, bars)), axis=1))
-    spread = np.abs(rng.normal(0, 0.004, (symbols, bars)))
-    return {
-        "high": close * (1 + spread * rng.random((symbols, bars))),
-        "low": close * (1 - spread * rng.random((symbols, bars))),
-        "close": close,
-        "volume": rng.gamma(2.0, 500.0, (symbols, bars)),
-    }
 
 
 def timed(function: Callable[[], object], repeat: int = 20) -> tuple[float, float]:

@@ -122,34 +122,28 @@ def _window_square_deviation_in_batches(window, n, center, first):
     return total
 
 
-def _window_max_in_batches(window, n, first):
+@jitable(inline="always")
+def _window_extreme_in_batches(window, n, first, largest):
     best = first
     m = 0
     while m + BATCH <= n:
         a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
         for value in (a, b, c, d):
-            best = value if value > best else best
+            best = value if (value > best if largest else value < best) else best
         m += BATCH
     while m < n:
         value = window[m]
-        best = value if value > best else best
+        best = value if (value > best if largest else value < best) else best
         m += 1
     return best
+
+
+def _window_max_in_batches(window, n, first):
+    return _window_extreme_in_batches(window, n, first, True)
 
 
 def _window_min_in_batches(window, n, first):
-    best = first
-    m = 0
-    while m + BATCH <= n:
-        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
-        for value in (a, b, c, d):
-            best = value if value < best else best
-        m += BATCH
-    while m < n:
-        value = window[m]
-        best = value if value < best else best
-        m += 1
-    return best
+    return _window_extreme_in_batches(window, n, first, False)
 
 
 @jitable(inline="always", cuda=_window_sum_in_batches)

@@ -9,7 +9,8 @@ Layout: the API's arrays are symbols-major (symbols, bars), in which a warp's 32
 and state are kept bars-major instead, so each warp access is coalesced; a tiled
 transpose converts at the edges (inputs in, outputs out), which costs one extra read and
 write of each array at device bandwidth. A `Workspace` keeps those buffers, the plan's
-parameters and the state between calls, so repeated runs of one shape allocate nothing.
+parameters and the state scratch between calls, so repeated runs of one shape allocate
+nothing (every run starts from fresh state).
 """
 
 from __future__ import annotations

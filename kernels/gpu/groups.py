@@ -7,8 +7,8 @@ whole suite's. The Stochastic RSIs then compute their own RSI (the same steps as
 block, so the same values) instead of reading RSI's output plane.
 
 Each group gets its own copy of the integer parameters with its ring buffers laid out
-from offset 0, so a thread's rings fit in the few hundred bytes of shared memory that a
-thread can have.
+from offset 0, so a thread holds only its own block's rings (small enough for shared
+memory, where a launch asks for that).
 """
 
 from __future__ import annotations

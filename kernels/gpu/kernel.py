@@ -14,7 +14,7 @@ from numba import cuda
 from .. import layout as L
 from ..body import run_symbol
 
-RING_DTYPE = np.dtype(np.float64)  # an instance: the simulator reads its itemsize
+FLOAT_DTYPE = np.dtype(np.float64)  # an instance: the simulator reads its itemsize
 TILE = 32  # transpose tile edge (one warp wide)
 TILE_PADDED = TILE + 1  # a spare column: the tile's columns fall in different memory banks
 TILE_ROWS = 8  # rows of threads per transpose block: each thread moves TILE // TILE_ROWS
@@ -47,7 +47,7 @@ def fused(
     for slot_index in range(L.N_INT_STATE):
         ints[s, slot_index] = 0
     if rings_in_shared:
-        shared = cuda.shared.array(0, dtype=RING_DTYPE)
+        shared = cuda.shared.array(0, dtype=FLOAT_DTYPE)
         rings = shared[cuda.threadIdx.x :: cuda.blockDim.x]
     else:
         rings = rg[g].T[s]
@@ -78,7 +78,7 @@ def move_tile(source, target):  # pragma: no cover
     Reads and writes go through a shared-memory tile, so both sides move whole rows of a
     warp at a time.
     """
-    tile = cuda.shared.array((TILE, TILE_PADDED), RING_DTYPE)
+    tile = cuda.shared.array((TILE, TILE_PADDED), FLOAT_DTYPE)
     row0 = cuda.blockIdx.y * TILE
     col0 = cuda.blockIdx.x * TILE
     tx = cuda.threadIdx.x
