@@ -3,9 +3,17 @@
 For the screener suite on symbols x bars candles already on the device: the device's
 copy bandwidth (the ceiling) and the suite's bytes over it (the floor); then the fused
 kernel as shipped (one thread per symbol and block, rings in global memory) against its
-rings in shared memory, other thread-block sizes, and one thread per symbol running every
-block; each block's thread group alone (the slowest bounds the kernel); and the layout
-transposes on their own. Each variant's outputs are checked against the shipped one's.
+rings in shared memory, other thread-block sizes, one thread per symbol running every
+block, and the staged kernel below; each block's thread group alone, shipped and staged
+(the slowest group bounds the kernel); and the layout transposes on their own. Each
+variant's outputs are checked against the shipped one's.
+
+The staged kernel is an experiment kept here until a device has measured it. The shipped
+kernel's per-bar loop loads the bar's candles and uses them at once (its SASS: four
+LDG.E.64 then the DADDs of the validity test), and the loads of the next bar cannot move
+above this bar's output stores, so every bar waits one DRAM latency. The staged kernel
+loads STAGE bars of candles into per-thread local memory in one unrolled burst, then runs
+the same fused body (`run_symbol`) over them, so a thread waits once per chunk.
 
     python benchmarks/gpu_variants.py [--symbols 5000] [--bars 1000]
 """
@@ -21,8 +29,10 @@ from numba import cuda
 
 from tradeplane import kernels
 from tradeplane.kernels import layout as L
+from tradeplane.kernels.body import run_symbol
 from tradeplane.kernels.gpu import driver
 from tradeplane.kernels.gpu.groups import GroupPlan
+from tradeplane.kernels.gpu.kernel import FLOAT_DTYPE
 from tradeplane.kernels.plan import make_plan
 
 FIELDS = ("high", "low", "close", "volume")
@@ -37,6 +47,74 @@ BLOCK_NAMES = {
     L.B_CCI: "CCI",
     L.B_VOL: "volume SMA",
 }
+
+
+STAGES = (8, 16)  # bars per staged chunk (at 32 ptxas splits the burst of loads)
+
+
+def make_staged(stage: int) -> Callable[..., None]:
+    """The fused kernel with candles staged `stage` bars at a time (a closure constant)."""
+
+    @cuda.jit
+    def staged(
+        high, low, close, volume, P, F, need, slot, fs, ks, rg, out, rings_in_shared
+    ):  # pragma: no cover
+        s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+        g = cuda.blockIdx.y
+        symbols = close.shape[1]
+        bars = close.shape[0]
+        if s >= symbols:
+            return
+        floats = fs[g].T
+        ints = ks[g].T
+        for slot_index in range(L.N_FLOAT_STATE):
+            floats[s, slot_index] = 0.0
+        for slot_index in range(L.N_INT_STATE):
+            ints[s, slot_index] = 0
+        if rings_in_shared:
+            shared = cuda.shared.array(0, dtype=FLOAT_DTYPE)
+            rings = shared[cuda.threadIdx.x :: cuda.blockDim.x]
+        else:
+            rings = rg[g].T[s]
+        # (field, one symbol, bars): the body indexes inputs as [symbol, bar]
+        tile = cuda.local.array((4, 1, stage), FLOAT_DTYPE)
+        mine = out[:, s : s + 1, :]
+        for c0 in range(0, bars, stage):
+            n = min(stage, bars - c0)
+            # a constant trip count without branches: unrolled, the loads issue together
+            # (a short last chunk repeats its last bar in the unused places)
+            for c in range(stage):
+                t = min(c0 + c, bars - 1)
+                tile[0, 0, c] = high[t, s]
+                tile[1, 0, c] = low[t, s]
+                tile[2, 0, c] = close[t, s]
+                tile[3, 0, c] = volume[t, s]
+            run_symbol(
+                0, tile[0], tile[1], tile[2], tile[3], 0, n, P[g], F, need[g], slot,
+                floats[s], ints[s], rings, mine, c0,
+            )  # fmt: skip
+
+    return staged
+
+
+def launch_staged(kernel: Callable[..., None], workspace: driver.Workspace) -> None:
+    """`workspace.run_resident`, with the staged kernel."""
+    need, int_params, float_params, slot = workspace.params
+    threads = workspace.threads_per_block
+    grid = ((workspace.symbols + threads - 1) // threads, workspace.groups.groups)
+    shared_bytes = workspace.groups.ring_slots * 8 * threads if workspace.rings_in_shared else 0
+    kernel[grid, threads, 0, shared_bytes](
+        *(workspace.candles[f] for f in range(driver.FIELDS)),
+        int_params,
+        float_params,
+        need,
+        slot,
+        workspace.floats,
+        workspace.ints,
+        workspace.rings,
+        driver.symbols_major_view(workspace.out),
+        workspace.rings_in_shared,
+    )
 
 
 def timed(function: Callable[[], object], repeat: int = 20) -> tuple[float, float]:
@@ -99,39 +177,56 @@ def main() -> None:
         candles=workspace.candles,
         out=workspace.out,
     )
-    variants = [("shipped", workspace, *default)]
+    resident = driver.Workspace.run_resident
+    staged = {stage: make_staged(stage) for stage in STAGES}
+
+    def staged_run(stage: int) -> Callable[[driver.Workspace], None]:
+        return lambda chosen: launch_staged(staged[stage], chosen)
+
+    variants = [("shipped", workspace, *default, resident)]
     for threads in (32, 64, 128, 256):
         for in_shared in (False, True):
             fits = not in_shared or driver.rings_fit_in_shared(workspace.groups.ring_slots, threads)
             if (threads, in_shared) != default and fits:
-                variants.append(("per (symbol, block)", workspace, threads, in_shared))
+                variants.append(("per (symbol, block)", workspace, threads, in_shared, resident))
     for threads in (64, 128):
-        variants.append(("per symbol, all blocks", whole_symbol, threads, False))
+        variants.append(("per symbol, all blocks", whole_symbol, threads, False, resident))
+    for stage in STAGES:
+        for threads, in_shared in ((128, False), (64, True)):
+            label = f"staged {stage} bars"
+            variants.append((label, workspace, threads, in_shared, staged_run(stage)))
 
     poison = cuda.to_device(np.full((planes, bars, symbols), np.nan))
     reference = None
     rows = []
-    for label, chosen, threads, in_shared in variants:
+    for label, chosen, threads, in_shared, run in variants:
         chosen.threads_per_block, chosen.rings_in_shared = threads, in_shared
         chosen.out.copy_to_device(poison)  # every output must be written again
-        chosen.run_resident()
+        run(chosen)
         result = chosen.out.copy_to_host()
         if reference is None:
             reference = result
         same = np.array_equal(np.isnan(result), np.isnan(reference)) and np.allclose(
             result, reference, rtol=1e-12, atol=0.0, equal_nan=True
         )
-        best, median = timed(chosen.run_resident)
+        best, median = timed(lambda: run(chosen))  # noqa: B023 (timed at once)
         where = "shared" if in_shared else "global"
         rows.append((label, threads, where, best, median, same))
     workspace.threads_per_block, workspace.rings_in_shared = default
 
-    print(f"{'threads':24s} {'block':>5s} {'rings':>6s} {'best ms':>9s} {'median':>9s}  same")
+    print(f"{'variant':24s} {'block':>5s} {'rings':>6s} {'best ms':>9s} {'median':>9s}  same")
     for label, threads, where, best, median, same in rows:
         print(f"{label:24s} {threads:5d} {where:>6s} {best:9.3f} {median:9.3f}  {same}")
 
     groups = workspace.groups
-    print("each block's threads alone (shipped launch shape):")
+    shapes = [("shipped", *default, resident)] + [
+        (f"staged {stage}", threads, in_shared, staged_run(stage))
+        for stage in STAGES
+        for threads, in_shared in ((128, False), (64, True))
+    ]
+    print("each block's threads alone, best ms:")
+    headers = (label + (" sh" if in_shared else "") for label, _, in_shared, _ in shapes)
+    print(f"  {'block':22s}" + "".join(f" {header:>12s}" for header in headers))
     for group in range(groups.groups):
         block = int(np.flatnonzero(groups.need[group])[0])
         alone = driver.Workspace.with_groups(
@@ -146,9 +241,12 @@ def main() -> None:
             candles=workspace.candles,
             out=workspace.out,
         )
-        alone.threads_per_block, alone.rings_in_shared = default
-        best, median = timed(alone.run_resident, repeat=10)
-        print(f"  {BLOCK_NAMES.get(block, str(block)):22s} {best:9.3f} {median:9.3f}")
+        figures = []
+        for _, threads, in_shared, run in shapes:
+            alone.threads_per_block, alone.rings_in_shared = threads, in_shared
+            figures.append(timed(lambda: run(alone), repeat=10)[0])  # noqa: B023
+        row = "".join(f" {figure:12.3f}" for figure in figures)
+        print(f"  {BLOCK_NAMES.get(block, str(block)):22s}{row}")
     load = timed(lambda: workspace.load(*device))
     unload = timed(lambda: workspace.unload(device_out))
     whole = timed(lambda: driver.run_batch_device(*device, plan, device_out))
