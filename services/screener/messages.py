@@ -65,6 +65,10 @@ def screening_run(record: RunRecord) -> pb.ScreeningRun:
         stage2=counts.stage2,
         selected=counts.selected,
         timings_ms={name: seconds * 1000 for name, seconds in result.timings.items()},
+        dropped_by=[
+            pb.DroppedBy(stage=d.stage, check=d.check, symbols=d.symbols, example=d.example)
+            for d in result.drops
+        ],
     )
     run.finished_at.FromDatetime(record.finished_at)
     return run

@@ -31,6 +31,19 @@ def test_default_thresholds_drop_every_real_pair_on_converted_volume() -> None:
     assert explanation.reasons == (
         "quoteVolume: 24h quote volume is 38,004,396 USD, needs >= 50,000,000 USD",
     )
+    # the run's drop counts: every pair on volume, ZEC/BTC also on stale data
+    assert [(d.stage, d.check, d.symbols) for d in result.drops] == [
+        (1, "quoteVolume", 8),
+        (1, "candleLag", 1),
+        (1, "tickerAge", 1),
+    ]
+    assert result.drops[0].example == (
+        "ADA/BTC: quoteVolume: 24h quote volume is 22,955,773 USD, needs >= 50,000,000 USD"
+    )
+    assert str(result.drops[1]) == (
+        "stage 1 candleLag: 1 (e.g. ZEC/BTC: candleLag: candle lag is 1 bars, needs <= 0 bars;"
+        " worst on 5m)"
+    )
 
 
 def test_pipeline_on_real_candles_with_the_default_volume_surge() -> None:
@@ -71,6 +84,12 @@ def test_selection_invariants_on_real_candles() -> None:
         assert sum(breakdown.contributions.values()) == pytest.approx(member.score)
         assert set(breakdown.inputs) >= {"atr_percent", "adx_15m", "rsi_5m", "rsi_15m", "rsi_1h"}
     passed_over = [s for s in result.candidates if s not in result.selected_symbols]
+    # stage 3 drops the candidates left out of the top 5, and nothing else drops them
+    assert [(d.stage, d.check, d.symbols) for d in result.drops] == [
+        (1, "candleLag", 1),
+        (1, "tickerAge", 1),
+        (3, "selection", len(passed_over)),
+    ]
     for symbol in passed_over:
         explanation = result.explain(symbol)
         assert explanation.stages_passed == 2 and explanation.dropped_at == 3

@@ -157,5 +157,5 @@ def test_markdown_documents_every_parameter() -> None:
             assert f"### `{group.alias}.{stage.alias()}`" in text
             for parameter in stage.parameters:
                 assert f"| `{parameter.alias}` |" in text, parameter.alias
-    assert "| `minUsd` | number | `50000000.0` | min 0 | USD |" in text
+    assert "| `minUsd` | number or null | `50000000.0` | min 0 | USD |" in text
     assert "| `trend.momentum` | number | `0.3` | min 0, max 100 |" in text

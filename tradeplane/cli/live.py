@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 
 import grpc
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
@@ -24,6 +24,19 @@ logger = logging.getLogger(__name__)
 
 COMPONENTS = ("volatility", "momentum", "volume", "trend_strength", "rsi_agreement")
 STAGE_TIMINGS = ("stage1", "stage2", "stage3", "total")
+SHOWN_DROPS = 3  # checks that dropped the most symbols, each with an example
+
+
+def drop_lines(run: screener_service_pb2.ScreeningRun) -> Text:
+    """Why symbols fell out, stages 1 and 2 first: "stage 1 quoteVolume dropped 8, e.g. ..."."""
+    lines = [
+        f"stage {drop.stage} {drop.check} dropped {drop.symbols}, e.g. {drop.example}"
+        for drop in run.dropped_by[:SHOWN_DROPS]
+    ]
+    hidden = len(run.dropped_by) - SHOWN_DROPS
+    if hidden > 0:
+        lines.append(f"(and {hidden} more; ScreenerService.ExplainSymbol explains any symbol)")
+    return Text("\n".join(lines), style="dim")
 
 
 def render_selection(
@@ -54,7 +67,13 @@ def render_selection(
             for name in COMPONENTS
         ]
         table.add_row(str(member.rank), member.symbol, f"{member.score:.3f}", *components)
-    return Group(summary, table, *([endpoints] if endpoints is not None else []))
+    parts: list[RenderableType] = [summary]
+    if run.dropped_by:
+        parts.append(drop_lines(run))
+    parts.append(table)
+    if endpoints is not None:
+        parts.append(endpoints)
+    return Group(*parts)
 
 
 def selection_line(response: screener_service_pb2.GetSelectionResponse) -> str:

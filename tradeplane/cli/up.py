@@ -96,9 +96,14 @@ def local_sections(choice: ExchangeChoice, *, replay: bool) -> dict[str, dict[st
     """
     stages: dict[str, Any] = {"volatilityMomentum": {"volumeSurge": {"required": False}}}
     if replay:
-        # Replayed files are a handful of real pairs quoted in BTC with no USD pair to
-        # convert through: screen them on price action alone.
-        stages["universe"] = {"quoteVolume": {"minUsd": 0}}
+        # Replayed files are a handful of real pairs, often quoted in BTC with no USD pair
+        # to convert through, and listed when the replay starts: screen them on price
+        # action alone (no USD volume or price bounds, no minimum listing age).
+        stages["universe"] = {
+            "quoteVolume": {"minUsd": None},
+            "price": {"minUsd": None},
+            "listingAge": {"minDays": 0},
+        }
     return {
         "marketdata": {
             "exchanges": [{"exchange": choice.exchange, "quote_assets": list(choice.quote_assets)}]

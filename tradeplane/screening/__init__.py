@@ -14,6 +14,7 @@ from .inputs import CandleSet, MarketSnapshot, resample, snapshot_from_candles, 
 from .pipeline import ScreeningPipeline, screen
 from .result import (
     CheckOutcome,
+    DropCount,
     Explanation,
     ScoreBreakdown,
     ScreeningResult,
@@ -28,6 +29,7 @@ __all__ = [
     "CandleSet",
     "Check",
     "CheckOutcome",
+    "DropCount",
     "Explanation",
     "Group",
     "InvalidMarketData",

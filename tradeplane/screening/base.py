@@ -48,7 +48,8 @@ class Parameter(Generic[T]):
 
     `kind` is the value type where the default does not tell it: the item type of a
     tuple default, or the type of a parameter whose default is None (None then means
-    "no bound"). `choices` restricts a string to a fixed set.
+    "no bound"). `nullable` lets a parameter with a value by default be set to None too.
+    `choices` restricts a string to a fixed set.
     """
 
     def __init__(
@@ -62,6 +63,7 @@ class Parameter(Generic[T]):
         unit: str = "",
         choices: tuple[str, ...] = (),
         min_items: int | None = None,
+        nullable: bool = False,
     ) -> None:
         self.name = ""
         self.default = default
@@ -71,7 +73,7 @@ class Parameter(Generic[T]):
         self.unit = unit
         self.choices = tuple(choices)
         self.min_items = min_items
-        self.optional = default is None
+        self.optional = default is None or nullable
         self.sequence = isinstance(default, tuple)
         if kind is None:
             sample = default[0] if self.sequence and default else default  # type: ignore[index]

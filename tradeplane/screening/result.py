@@ -82,6 +82,22 @@ class CheckOutcome:
 
 
 @dataclass(frozen=True)
+class DropCount:
+    """How many symbols one check dropped in a run, with the first of them as an example.
+
+    A symbol failing several checks of the stage that dropped it counts in each.
+    """
+
+    stage: int
+    check: str
+    symbols: int
+    example: str  # "SYMBOL: its failed check", e.g. "ETH/BTC: quoteVolume: ..., needs ..."
+
+    def __str__(self) -> str:
+        return f"stage {self.stage} {self.check}: {self.symbols} (e.g. {self.example})"
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Why a symbol was dropped (the stage and its failed checks) or how it was selected.
 
@@ -204,6 +220,21 @@ class ScreeningResult:
             checks=outcomes,
             breakdown=self.breakdowns.get(symbol),
         )
+
+    @cached_property
+    def drops(self) -> tuple[DropCount, ...]:
+        """Symbols dropped per failed check, by stage, then most symbols first."""
+        selected = np.zeros(len(self.symbols), dtype=bool)
+        selected[[self.index(symbol) for symbol in self.selected_symbols]] = True
+        counts = []
+        for check in self.checks:
+            dropped_here = ~selected & (self.stages_passed == check.stage - 1)
+            failed = np.flatnonzero(dropped_here & check.evaluated & ~check.passed)
+            if len(failed):
+                first = int(failed[0])
+                example = f"{self.symbols[first]}: {check.describe(first)}"
+                counts.append(DropCount(check.stage, check.name, len(failed), example))
+        return tuple(sorted(counts, key=lambda drop: (drop.stage, -drop.symbols, drop.check)))
 
     def summary(self) -> str:
         """A few lines for logs and terminals: regime, counts, selection, timings."""

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from tradeplane.v1 import screening_pb2 as tradeplane_dot_v1_dot_screening__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$tradeplane/v1/screener_service.proto\x12\rtradeplane.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dtradeplane/v1/screening.proto\"\'\n\x13GetSelectionRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\"\xb9\x01\n\x14GetSelectionResponse\x12\x32\n\tselection\x18\x01 \x01(\x0b\x32\x1f.tradeplane.v1.SelectionChanged\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12(\n\x03run\x18\x03 \x01(\x0b\x32\x1b.tradeplane.v1.ScreeningRun\x12\x31\n\nbreakdowns\x18\x04 \x03(\x0b\x32\x1d.tradeplane.v1.ScoreBreakdown\"+\n\x17StreamSelectionsRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\"\xa5\x03\n\x0cScreeningRun\x12\x0e\n\x06number\x18\x01 \x01(\x04\x12\x18\n\x10\x62\x61r_open_time_ms\x18\x02 \x01(\x03\x12\x14\n\x0c\x64\x61ta_time_ms\x18\x03 \x01(\x03\x12/\n\x0b\x66inished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06regime\x18\x05 \x01(\t\x12\x12\n\nmedian_adx\x18\x06 \x01(\x01\x12\x1d\n\x15volatility_percentile\x18\x07 \x01(\x01\x12\x0f\n\x07\x62readth\x18\x08 \x01(\x01\x12\x15\n\runiverse_size\x18\t \x01(\r\x12\x0e\n\x06stage1\x18\n \x01(\r\x12\x15\n\rstage2_checks\x18\x0b \x01(\r\x12\x0e\n\x06stage2\x18\x0c \x01(\r\x12\x10\n\x08selected\x18\r \x01(\r\x12>\n\ntimings_ms\x18\x0e \x03(\x0b\x32*.tradeplane.v1.ScreeningRun.TimingsMsEntry\x1a\x30\n\x0eTimingsMsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\x8b\x04\n\x0eScoreBreakdown\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x0e\n\x06regime\x18\x03 \x01(\t\x12\x41\n\ncomponents\x18\x04 \x03(\x0b\x32-.tradeplane.v1.ScoreBreakdown.ComponentsEntry\x12;\n\x07weights\x18\x05 \x03(\x0b\x32*.tradeplane.v1.ScoreBreakdown.WeightsEntry\x12G\n\rcontributions\x18\x06 \x03(\x0b\x32\x30.tradeplane.v1.ScoreBreakdown.ContributionsEntry\x12\x39\n\x06inputs\x18\x07 \x03(\x0b\x32).tradeplane.v1.ScoreBreakdown.InputsEntry\x1a\x31\n\x0f\x43omponentsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a.\n\x0cWeightsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a\x34\n\x12\x43ontributionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a-\n\x0bInputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\xb2\x01\n\x0c\x43heckOutcome\x12\r\n\x05stage\x18\x01 \x01(\r\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07measure\x18\x03 \x01(\t\x12\r\n\x05value\x18\x04 \x01(\x01\x12\x12\n\nvalue_text\x18\x05 \x01(\t\x12\x12\n\ncomparison\x18\x06 \x01(\t\x12\x11\n\tthreshold\x18\x07 \x01(\t\x12\x0c\n\x04unit\x18\x08 \x01(\t\x12\x0e\n\x06passed\x18\t \x01(\x08\x12\x0c\n\x04text\x18\n \x01(\t\"8\n\x14\x45xplainSymbolRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\x12\x0e\n\x06symbol\x18\x02 \x01(\t\"\x8a\x02\n\x15\x45xplainSymbolResponse\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x18\n\x10\x62\x61r_open_time_ms\x18\x02 \x01(\x03\x12\x15\n\rstages_passed\x18\x03 \x01(\r\x12\x12\n\ndropped_at\x18\x04 \x01(\r\x12\x0c\n\x04rank\x18\x05 \x01(\r\x12\x10\n\x08selected\x18\x06 \x01(\x08\x12\x0f\n\x07reasons\x18\x07 \x03(\t\x12+\n\x06\x63hecks\x18\x08 \x03(\x0b\x32\x1b.tradeplane.v1.CheckOutcome\x12\x30\n\tbreakdown\x18\t \x01(\x0b\x32\x1d.tradeplane.v1.ScoreBreakdown\x12\x0c\n\x04text\x18\n \x01(\t\"f\n\x10GetScoresRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x19\n\x11min_stages_passed\x18\x04 \x01(\r\"g\n\x0bSymbolScore\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x15\n\rstages_passed\x18\x02 \x01(\r\x12\x14\n\x0cstage2_score\x18\x03 \x01(\x01\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0c\n\x04rank\x18\x05 \x01(\r\"\x96\x01\n\x11GetScoresResponse\x12*\n\x06scores\x18\x01 \x03(\x0b\x32\x1a.tradeplane.v1.SymbolScore\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\r\x12(\n\x03run\x18\x04 \x01(\x0b\x32\x1b.tradeplane.v1.ScreeningRun\"\xd6\x01\n\x11ScreenerHeartbeat\x12\x10\n\x08universe\x18\x01 \x01(\t\x12\x10\n\x08\x65xchange\x18\x02 \x01(\t\x12\x0c\n\x04runs\x18\x03 \x01(\x04\x12\x18\n\x10\x62\x61r_open_time_ms\x18\x04 \x01(\x03\x12\x0e\n\x06regime\x18\x05 \x01(\t\x12/\n\x08selected\x18\x06 \x03(\x0b\x32\x1d.tradeplane.v1.SelectedSymbol\x12\x1a\n\x12selection_event_id\x18\x07 \x01(\t\x12\x18\n\x10\x64\x61ta_age_seconds\x18\x08 \x01(\x01\x32\xf9\x02\n\x0fScreenerService\x12W\n\x0cGetSelection\x12\".tradeplane.v1.GetSelectionRequest\x1a#.tradeplane.v1.GetSelectionResponse\x12\x61\n\x10StreamSelections\x12&.tradeplane.v1.StreamSelectionsRequest\x1a#.tradeplane.v1.GetSelectionResponse0\x01\x12Z\n\rExplainSymbol\x12#.tradeplane.v1.ExplainSymbolRequest\x1a$.tradeplane.v1.ExplainSymbolResponse\x12N\n\tGetScores\x12\x1f.tradeplane.v1.GetScoresRequest\x1a .tradeplane.v1.GetScoresResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$tradeplane/v1/screener_service.proto\x12\rtradeplane.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dtradeplane/v1/screening.proto\"\'\n\x13GetSelectionRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\"\xb9\x01\n\x14GetSelectionResponse\x12\x32\n\tselection\x18\x01 \x01(\x0b\x32\x1f.tradeplane.v1.SelectionChanged\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12(\n\x03run\x18\x03 \x01(\x0b\x32\x1b.tradeplane.v1.ScreeningRun\x12\x31\n\nbreakdowns\x18\x04 \x03(\x0b\x32\x1d.tradeplane.v1.ScoreBreakdown\"+\n\x17StreamSelectionsRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\"\xd3\x03\n\x0cScreeningRun\x12\x0e\n\x06number\x18\x01 \x01(\x04\x12\x18\n\x10\x62\x61r_open_time_ms\x18\x02 \x01(\x03\x12\x14\n\x0c\x64\x61ta_time_ms\x18\x03 \x01(\x03\x12/\n\x0b\x66inished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06regime\x18\x05 \x01(\t\x12\x12\n\nmedian_adx\x18\x06 \x01(\x01\x12\x1d\n\x15volatility_percentile\x18\x07 \x01(\x01\x12\x0f\n\x07\x62readth\x18\x08 \x01(\x01\x12\x15\n\runiverse_size\x18\t \x01(\r\x12\x0e\n\x06stage1\x18\n \x01(\r\x12\x15\n\rstage2_checks\x18\x0b \x01(\r\x12\x0e\n\x06stage2\x18\x0c \x01(\r\x12\x10\n\x08selected\x18\r \x01(\r\x12>\n\ntimings_ms\x18\x0e \x03(\x0b\x32*.tradeplane.v1.ScreeningRun.TimingsMsEntry\x12,\n\ndropped_by\x18\x0f \x03(\x0b\x32\x18.tradeplane.v1.DroppedBy\x1a\x30\n\x0eTimingsMsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"K\n\tDroppedBy\x12\r\n\x05stage\x18\x01 \x01(\r\x12\r\n\x05\x63heck\x18\x02 \x01(\t\x12\x0f\n\x07symbols\x18\x03 \x01(\r\x12\x0f\n\x07\x65xample\x18\x04 \x01(\t\"\x8b\x04\n\x0eScoreBreakdown\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x0e\n\x06regime\x18\x03 \x01(\t\x12\x41\n\ncomponents\x18\x04 \x03(\x0b\x32-.tradeplane.v1.ScoreBreakdown.ComponentsEntry\x12;\n\x07weights\x18\x05 \x03(\x0b\x32*.tradeplane.v1.ScoreBreakdown.WeightsEntry\x12G\n\rcontributions\x18\x06 \x03(\x0b\x32\x30.tradeplane.v1.ScoreBreakdown.ContributionsEntry\x12\x39\n\x06inputs\x18\x07 \x03(\x0b\x32).tradeplane.v1.ScoreBreakdown.InputsEntry\x1a\x31\n\x0f\x43omponentsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a.\n\x0cWeightsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a\x34\n\x12\x43ontributionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x1a-\n\x0bInputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\xb2\x01\n\x0c\x43heckOutcome\x12\r\n\x05stage\x18\x01 \x01(\r\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07measure\x18\x03 \x01(\t\x12\r\n\x05value\x18\x04 \x01(\x01\x12\x12\n\nvalue_text\x18\x05 \x01(\t\x12\x12\n\ncomparison\x18\x06 \x01(\t\x12\x11\n\tthreshold\x18\x07 \x01(\t\x12\x0c\n\x04unit\x18\x08 \x01(\t\x12\x0e\n\x06passed\x18\t \x01(\x08\x12\x0c\n\x04text\x18\n \x01(\t\"8\n\x14\x45xplainSymbolRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\x12\x0e\n\x06symbol\x18\x02 \x01(\t\"\x8a\x02\n\x15\x45xplainSymbolResponse\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x18\n\x10\x62\x61r_open_time_ms\x18\x02 \x01(\x03\x12\x15\n\rstages_passed\x18\x03 \x01(\r\x12\x12\n\ndropped_at\x18\x04 \x01(\r\x12\x0c\n\x04rank\x18\x05 \x01(\r\x12\x10\n\x08selected\x18\x06 \x01(\x08\x12\x0f\n\x07reasons\x18\x07 \x03(\t\x12+\n\x06\x63hecks\x18\x08 \x03(\x0b\x32\x1b.tradeplane.v1.CheckOutcome\x12\x30\n\tbreakdown\x18\t \x01(\x0b\x32\x1d.tradeplane.v1.ScoreBreakdown\x12\x0c\n\x04text\x18\n \x01(\t\"f\n\x10GetScoresRequest\x12\x10\n\x08universe\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x19\n\x11min_stages_passed\x18\x04 \x01(\r\"g\n\x0bSymbolScore\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x15\n\rstages_passed\x18\x02 \x01(\r\x12\x14\n\x0cstage2_score\x18\x03 \x01(\x01\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0c\n\x04rank\x18\x05 \x01(\r\"\x96\x01\n\x11GetScoresResponse\x12*\n\x06scores\x18\x01 \x03(\x0b\x32\x1a.tradeplane.v1.SymbolScore\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\r\x12(\n\x03run\x18\x04 \x01(\x0b\x32\x1b.tradeplane.v1.ScreeningRun\"\xd6\x01\n\x11ScreenerHeartbeat\x12\x10\n\x08universe\x18\x01 \x01(\t\x12\x10\n\x08\x65xchange\x18\x02 \x01(\t\x12\x0c\n\x04runs\x18\x03 \x01(\x04\x12\x18\n\x10\x62\x61r_open_time_ms\x18\x04 \x01(\x03\x12\x0e\n\x06regime\x18\x05 \x01(\t\x12/\n\x08selected\x18\x06 \x03(\x0b\x32\x1d.tradeplane.v1.SelectedSymbol\x12\x1a\n\x12selection_event_id\x18\x07 \x01(\t\x12\x18\n\x10\x64\x61ta_age_seconds\x18\x08 \x01(\x01\x32\xf9\x02\n\x0fScreenerService\x12W\n\x0cGetSelection\x12\".tradeplane.v1.GetSelectionRequest\x1a#.tradeplane.v1.GetSelectionResponse\x12\x61\n\x10StreamSelections\x12&.tradeplane.v1.StreamSelectionsRequest\x1a#.tradeplane.v1.GetSelectionResponse0\x01\x12Z\n\rExplainSymbol\x12#.tradeplane.v1.ExplainSymbolRequest\x1a$.tradeplane.v1.ExplainSymbolResponse\x12N\n\tGetScores\x12\x1f.tradeplane.v1.GetScoresRequest\x1a .tradeplane.v1.GetScoresResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -50,33 +50,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_STREAMSELECTIONSREQUEST']._serialized_start=348
   _globals['_STREAMSELECTIONSREQUEST']._serialized_end=391
   _globals['_SCREENINGRUN']._serialized_start=394
-  _globals['_SCREENINGRUN']._serialized_end=815
-  _globals['_SCREENINGRUN_TIMINGSMSENTRY']._serialized_start=767
-  _globals['_SCREENINGRUN_TIMINGSMSENTRY']._serialized_end=815
-  _globals['_SCOREBREAKDOWN']._serialized_start=818
-  _globals['_SCOREBREAKDOWN']._serialized_end=1341
-  _globals['_SCOREBREAKDOWN_COMPONENTSENTRY']._serialized_start=1143
-  _globals['_SCOREBREAKDOWN_COMPONENTSENTRY']._serialized_end=1192
-  _globals['_SCOREBREAKDOWN_WEIGHTSENTRY']._serialized_start=1194
-  _globals['_SCOREBREAKDOWN_WEIGHTSENTRY']._serialized_end=1240
-  _globals['_SCOREBREAKDOWN_CONTRIBUTIONSENTRY']._serialized_start=1242
-  _globals['_SCOREBREAKDOWN_CONTRIBUTIONSENTRY']._serialized_end=1294
-  _globals['_SCOREBREAKDOWN_INPUTSENTRY']._serialized_start=1296
-  _globals['_SCOREBREAKDOWN_INPUTSENTRY']._serialized_end=1341
-  _globals['_CHECKOUTCOME']._serialized_start=1344
-  _globals['_CHECKOUTCOME']._serialized_end=1522
-  _globals['_EXPLAINSYMBOLREQUEST']._serialized_start=1524
-  _globals['_EXPLAINSYMBOLREQUEST']._serialized_end=1580
-  _globals['_EXPLAINSYMBOLRESPONSE']._serialized_start=1583
-  _globals['_EXPLAINSYMBOLRESPONSE']._serialized_end=1849
-  _globals['_GETSCORESREQUEST']._serialized_start=1851
-  _globals['_GETSCORESREQUEST']._serialized_end=1953
-  _globals['_SYMBOLSCORE']._serialized_start=1955
-  _globals['_SYMBOLSCORE']._serialized_end=2058
-  _globals['_GETSCORESRESPONSE']._serialized_start=2061
-  _globals['_GETSCORESRESPONSE']._serialized_end=2211
-  _globals['_SCREENERHEARTBEAT']._serialized_start=2214
-  _globals['_SCREENERHEARTBEAT']._serialized_end=2428
-  _globals['_SCREENERSERVICE']._serialized_start=2431
-  _globals['_SCREENERSERVICE']._serialized_end=2808
+  _globals['_SCREENINGRUN']._serialized_end=861
+  _globals['_SCREENINGRUN_TIMINGSMSENTRY']._serialized_start=813
+  _globals['_SCREENINGRUN_TIMINGSMSENTRY']._serialized_end=861
+  _globals['_DROPPEDBY']._serialized_start=863
+  _globals['_DROPPEDBY']._serialized_end=938
+  _globals['_SCOREBREAKDOWN']._serialized_start=941
+  _globals['_SCOREBREAKDOWN']._serialized_end=1464
+  _globals['_SCOREBREAKDOWN_COMPONENTSENTRY']._serialized_start=1266
+  _globals['_SCOREBREAKDOWN_COMPONENTSENTRY']._serialized_end=1315
+  _globals['_SCOREBREAKDOWN_WEIGHTSENTRY']._serialized_start=1317
+  _globals['_SCOREBREAKDOWN_WEIGHTSENTRY']._serialized_end=1363
+  _globals['_SCOREBREAKDOWN_CONTRIBUTIONSENTRY']._serialized_start=1365
+  _globals['_SCOREBREAKDOWN_CONTRIBUTIONSENTRY']._serialized_end=1417
+  _globals['_SCOREBREAKDOWN_INPUTSENTRY']._serialized_start=1419
+  _globals['_SCOREBREAKDOWN_INPUTSENTRY']._serialized_end=1464
+  _globals['_CHECKOUTCOME']._serialized_start=1467
+  _globals['_CHECKOUTCOME']._serialized_end=1645
+  _globals['_EXPLAINSYMBOLREQUEST']._serialized_start=1647
+  _globals['_EXPLAINSYMBOLREQUEST']._serialized_end=1703
+  _globals['_EXPLAINSYMBOLRESPONSE']._serialized_start=1706
+  _globals['_EXPLAINSYMBOLRESPONSE']._serialized_end=1972
+  _globals['_GETSCORESREQUEST']._serialized_start=1974
+  _globals['_GETSCORESREQUEST']._serialized_end=2076
+  _globals['_SYMBOLSCORE']._serialized_start=2078
+  _globals['_SYMBOLSCORE']._serialized_end=2181
+  _globals['_GETSCORESRESPONSE']._serialized_start=2184
+  _globals['_GETSCORESRESPONSE']._serialized_end=2334
+  _globals['_SCREENERHEARTBEAT']._serialized_start=2337
+  _globals['_SCREENERHEARTBEAT']._serialized_end=2551
+  _globals['_SCREENERSERVICE']._serialized_start=2554
+  _globals['_SCREENERSERVICE']._serialized_end=2931
 # @@protoc_insertion_point(module_scope)

@@ -35,7 +35,7 @@ class StreamSelectionsRequest(_message.Message):
     def __init__(self, universe: _Optional[str] = ...) -> None: ...
 
 class ScreeningRun(_message.Message):
-    __slots__ = ("number", "bar_open_time_ms", "data_time_ms", "finished_at", "regime", "median_adx", "volatility_percentile", "breadth", "universe_size", "stage1", "stage2_checks", "stage2", "selected", "timings_ms")
+    __slots__ = ("number", "bar_open_time_ms", "data_time_ms", "finished_at", "regime", "median_adx", "volatility_percentile", "breadth", "universe_size", "stage1", "stage2_checks", "stage2", "selected", "timings_ms", "dropped_by")
     class TimingsMsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -57,6 +57,7 @@ class ScreeningRun(_message.Message):
     STAGE2_FIELD_NUMBER: _ClassVar[int]
     SELECTED_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_MS_FIELD_NUMBER: _ClassVar[int]
+    DROPPED_BY_FIELD_NUMBER: _ClassVar[int]
     number: int
     bar_open_time_ms: int
     data_time_ms: int
@@ -71,7 +72,20 @@ class ScreeningRun(_message.Message):
     stage2: int
     selected: int
     timings_ms: _containers.ScalarMap[str, float]
-    def __init__(self, number: _Optional[int] = ..., bar_open_time_ms: _Optional[int] = ..., data_time_ms: _Optional[int] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., regime: _Optional[str] = ..., median_adx: _Optional[float] = ..., volatility_percentile: _Optional[float] = ..., breadth: _Optional[float] = ..., universe_size: _Optional[int] = ..., stage1: _Optional[int] = ..., stage2_checks: _Optional[int] = ..., stage2: _Optional[int] = ..., selected: _Optional[int] = ..., timings_ms: _Optional[_Mapping[str, float]] = ...) -> None: ...
+    dropped_by: _containers.RepeatedCompositeFieldContainer[DroppedBy]
+    def __init__(self, number: _Optional[int] = ..., bar_open_time_ms: _Optional[int] = ..., data_time_ms: _Optional[int] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., regime: _Optional[str] = ..., median_adx: _Optional[float] = ..., volatility_percentile: _Optional[float] = ..., breadth: _Optional[float] = ..., universe_size: _Optional[int] = ..., stage1: _Optional[int] = ..., stage2_checks: _Optional[int] = ..., stage2: _Optional[int] = ..., selected: _Optional[int] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., dropped_by: _Optional[_Iterable[_Union[DroppedBy, _Mapping]]] = ...) -> None: ...
+
+class DroppedBy(_message.Message):
+    __slots__ = ("stage", "check", "symbols", "example")
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    CHECK_FIELD_NUMBER: _ClassVar[int]
+    SYMBOLS_FIELD_NUMBER: _ClassVar[int]
+    EXAMPLE_FIELD_NUMBER: _ClassVar[int]
+    stage: int
+    check: str
+    symbols: int
+    example: str
+    def __init__(self, stage: _Optional[int] = ..., check: _Optional[str] = ..., symbols: _Optional[int] = ..., example: _Optional[str] = ...) -> None: ...
 
 class ScoreBreakdown(_message.Message):
     __slots__ = ("symbol", "score", "regime", "components", "weights", "contributions", "inputs")

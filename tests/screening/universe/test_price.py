@@ -27,6 +27,20 @@ def test_no_upper_bound_by_default() -> None:
     assert check.comparison == ">="
 
 
+def test_null_bounds_drop_nothing_and_one_bound_alone_applies() -> None:
+    snapshot = make_snapshot(["A/XYZ", "B/USDT", "C/USDT"], last=[5.0, 0.5, 50.0])
+    unbounded = PriceFilter(min_usd=None).check(universe_context(snapshot))
+    assert unbounded.passed.tolist() == [True, True, True]
+    assert unbounded.describe(0) == (
+        "price: last price is unknown (no bounds); no USD conversion for quote currency XYZ"
+    )
+    capped = PriceFilter(min_usd=None, max_usd=10.0).check(universe_context(snapshot))
+    assert capped.passed.tolist() == [False, True, False]  # unknown fails a real bound
+    assert capped.describe(2) == "price: last price is 50 USD, needs <= 10 USD"
+    by_default = PriceFilter().check(universe_context(snapshot))
+    assert by_default.passed.tolist() == [False, True, True]
+
+
 def test_max_below_min_is_rejected_naming_the_field() -> None:
     with pytest.raises(InvalidScreeningConfig, match="maxUsd must be at least minUsd") as raised:
         PriceFilter(min_usd=10.0, max_usd=1.0)

@@ -34,6 +34,17 @@ def test_a_quote_currency_without_usd_price_fails_with_the_reason() -> None:
     )
 
 
+def test_no_minimum_passes_every_symbol_priced_or_not() -> None:
+    snapshot = make_snapshot(["A/XYZ", "B/USDT", "C/USDT"], quote_volume_24h=[1e12, np.nan, 0.0])
+    check = QuoteVolumeFilter(min_usd=None).check(universe_context(snapshot))
+    assert check.passed.tolist() == [True, True, True]
+    assert check.describe(0) == (
+        "quoteVolume: 24h quote volume is unknown (no minimum);"
+        " no USD conversion for quote currency XYZ"
+    )
+    assert check.describe(2) == "quoteVolume: 24h quote volume is 0 USD (no minimum)"
+
+
 def test_the_snapshot_is_not_modified() -> None:
     snapshot = make_snapshot(["A/BTC"], quote_volume_24h=[2.0], conversion_prices={"BTC/USD": 3.0})
     before = snapshot.quote_volume_24h.copy()

@@ -105,6 +105,10 @@ async def test_a_selection_from_real_candles_is_announced_served_explained_and_r
         assert response.run.number >= 1 and response.run.universe_size == 9
         assert response.run.stage1 == expected.counts.stage1
         assert {"stage1", "stage2", "stage3", "total"} <= set(response.run.timings_ms)
+        assert [(d.stage, d.check, d.symbols, d.example) for d in response.run.dropped_by] == [
+            (d.stage, d.check, d.symbols, d.example) for d in expected.drops
+        ]
+        assert any(d.example.startswith("BTC/USDT: candleLag") for d in response.run.dropped_by)
         assert [b.symbol for b in response.breakdowns] == list(expected.selected_symbols)
         top = response.breakdowns[0]
         assert sum(top.contributions.values()) == pytest.approx(top.score)
