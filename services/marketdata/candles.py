@@ -162,6 +162,27 @@ class CandleBook:
         return rows[-limit:]
 
 
+def boundary_quiet_in(
+    now_ms: int, timeframes: Iterable[str], *, before: float, after: float
+) -> float:
+    """Seconds until no timeframe's bar boundary (UTC-aligned) is nearer than `before`
+    ahead or `after` behind `now_ms` (0 when none is).
+
+    Bars close on these boundaries; their closes reach the platform within a moment
+    after, so work put off from [boundary - before, boundary + after] keeps out of them.
+    """
+    wait = 0.0
+    for timeframe in timeframes:
+        step = timeframe_ms(timeframe)
+        since = (now_ms % step) / 1000  # seconds since the last boundary
+        until = step / 1000 - since
+        if since < after:
+            wait = max(wait, after - since)
+        elif until < before:
+            wait = max(wait, until + after)
+    return wait
+
+
 @dataclass
 class CandleBatcher:
     """Gathers one timeframe's rows and says when they are due as a frame (pure).
@@ -177,6 +198,7 @@ class CandleBatcher:
     _forming: dict[str, CandleUpdate] = field(default_factory=dict)
     _first_closed_at: float | None = None
     _last_forming_sent: float = float("-inf")
+    _last_closed_sent: float = float("-inf")
 
     def __len__(self) -> int:
         return len(self._closed) + len(self._forming)
@@ -206,12 +228,25 @@ class CandleBatcher:
             return now - self._last_forming_sent >= self.forming_interval
         return False
 
+    def quiet_in(self, *, now: float, quiet: float) -> float:
+        """Seconds until this timeframe's latest close has been sent for `quiet` seconds.
+
+        While closed bars are gathering, that is the rest of `close_wait` plus `quiet`:
+        other work (the ticker refresh) waits so that a close's frame, and the indicators
+        and screening it sets off, do not queue behind it.
+        """
+        if self._first_closed_at is not None:
+            return max(0.0, self._first_closed_at + self.close_wait - now) + quiet
+        return max(0.0, self._last_closed_sent + quiet - now)
+
     def take(self, *, now: float) -> list[CandleUpdate]:
         """Everything gathered, by symbol then open time; the batcher starts empty again."""
         rows = [*self._closed.values(), *self._forming.values()]
         rows.sort(key=lambda row: (row.symbol, row.candle.timestamp_ms))
         if self._forming:
             self._last_forming_sent = now
+        if self._closed:
+            self._last_closed_sent = now
         self._closed.clear()
         self._forming.clear()
         self._first_closed_at = None

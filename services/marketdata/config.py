@@ -124,6 +124,14 @@ class MarketDataConfig(_Section):
         description="A closed bar waits at most this long for the other symbols' closes, so "
         "one frame carries the bar of every symbol.",
     )
+    close_quiet_seconds: float = Field(
+        0.5,
+        ge=0,
+        description="Ticker refreshes keep this far from bar boundaries, wait while a bar's "
+        "closes gather and this long after they are sent (at most twice close_wait_seconds "
+        "plus this in all), so that a close's indicators and screening do not queue behind "
+        "a refresh; 0: never wait.",
+    )
     forming_interval_seconds: float | None = Field(
         1.0, gt=0, description="Frames of forming bars at most this often; None: closed only."
     )

@@ -169,6 +169,7 @@ class ExchangeFeed:
         interval = self.config.ticker_interval_seconds
         next_at = loop.time()
         while True:
+            await self._after_closes()
             try:
                 await self.refresh_tickers()
             except Exception:  # a bug must not end the refreshes; it is logged and counted
@@ -176,6 +177,19 @@ class ExchangeFeed:
                 logger.exception("ticker refresh failed", extra={"exchange": self.label})
             next_at = max(next_at + interval, loop.time())
             await asyncio.sleep(next_at - loop.time())
+
+    async def _after_closes(self) -> None:
+        """Put off a refresh while a bar close travels through the platform.
+
+        Parsing every ticker holds the event loop for tens of milliseconds at thousands
+        of symbols; run during a close it delays that bar's indicators and screening.
+        Bounded: at most twice close_wait plus close_quiet seconds.
+        """
+        loop = asyncio.get_running_loop()
+        settings = self.candle_streams.settings
+        deadline = loop.time() + 2 * (settings.close_wait_seconds + settings.close_quiet_seconds)
+        while (delay := self.candle_streams.close_quiet_in()) > 0 and loop.time() < deadline:
+            await asyncio.sleep(min(delay, deadline - loop.time()))
 
     async def refresh_tickers(self) -> Tickers | None:
         """Fetch every ticker (one request), cache, publish and maybe snapshot them; on

@@ -24,7 +24,13 @@ from tradeplane.exchange import (
 )
 from tradeplane.exchange.cache import Cached
 from tradeplane.services.marketdata import frames, metrics
-from tradeplane.services.marketdata.candles import CandleBatcher, CandleBook, Gap, series_quality
+from tradeplane.services.marketdata.candles import (
+    CandleBatcher,
+    CandleBook,
+    Gap,
+    boundary_quiet_in,
+    series_quality,
+)
 from tradeplane.services.marketdata.config import FeedConfig, MarketDataConfig, timeframe_ms
 from tradeplane.services.marketdata.errors import DataUnavailable, InvalidRequest, NotFound
 from tradeplane.services.marketdata.publishing import Outbox, OutgoingFrame
@@ -238,6 +244,26 @@ class CandleStreams:
                 len(chunk),
             )
             self.outbox.offer(frame)
+
+    def close_quiet_in(self) -> float:
+        """Seconds to put off other work so that it keeps out of bar closes: until every
+        timeframe's latest close has been sent for `close_quiet_seconds`, and away from
+        the bar boundaries on the clock (0 when the time is clear)."""
+        quiet = self.settings.close_quiet_seconds
+        if quiet <= 0:
+            return 0.0
+        now = _now()
+        gathering = (b.quiet_in(now=now, quiet=quiet) for b in self.batchers.values())
+        # closes arrive shortly after a boundary (later for a quiet symbol, whose close is
+        # known only from its next bar's first trade): keep clear of the window until
+        # the first of them starts the batcher's wait
+        near_boundary = boundary_quiet_in(
+            int(time.time() * 1000),
+            self.batchers,
+            before=quiet,
+            after=quiet + self.settings.close_wait_seconds,
+        )
+        return max(near_boundary, *gathering)
 
     async def flush_loop(self) -> None:
         """Send batches whose wait is over (closes of slow symbols, forming bars)."""

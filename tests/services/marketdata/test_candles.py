@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tradeplane.exchange import Candle, CandleUpdate, Quality
 from tradeplane.services.marketdata.candles import (
     CandleBatcher,
     CandleBook,
     Gap,
+    boundary_quiet_in,
     series_quality,
 )
 
@@ -104,6 +107,36 @@ def test_closed_bars_of_slow_symbols_wait_at_most_close_wait() -> None:
     batcher.add([update(1, closed=True, symbol="A")], now=0.0)
     assert not batcher.due(now=0.9)
     assert batcher.due(now=1.0)
+
+
+def test_the_quiet_window_covers_a_gathering_close_and_the_time_after_it_is_sent() -> None:
+    batcher = CandleBatcher(close_wait=1.0, forming_interval=1.0)
+    assert batcher.quiet_in(now=0.0, quiet=0.5) == 0.0  # no close yet
+    batcher.add([update(2, closed=False)], now=0.0)
+    assert batcher.quiet_in(now=0.0, quiet=0.5) == 0.0  # forming bars do not count
+    batcher.add([update(2, closed=True)], now=10.0)
+    assert batcher.quiet_in(now=10.25, quiet=0.5) == 1.25  # the rest of close_wait + quiet
+    batcher.take(now=10.4)
+    assert batcher.quiet_in(now=10.5, quiet=0.5) == pytest.approx(0.4)
+    assert batcher.quiet_in(now=10.9, quiet=0.5) == 0.0
+    batcher.add([update(3, closed=False)], now=11.0)
+    batcher.take(now=11.0)  # a frame of forming bars only: no new quiet window
+    assert batcher.quiet_in(now=11.0, quiet=0.5) == 0.0
+
+
+def test_work_keeps_clear_of_the_bar_boundaries_of_every_timeframe() -> None:
+    boundary = 1_700_000_100_000  # a 15-minute boundary, so also a 5-minute one
+    clear = boundary + 120_000  # 2 minutes on: far from every 5m boundary
+    assert boundary_quiet_in(clear, ["5m"], before=0.5, after=0.75) == 0.0
+    assert boundary_quiet_in(boundary - 400, ["5m"], before=0.5, after=0.75) == pytest.approx(1.15)
+    assert boundary_quiet_in(boundary - 500, ["5m"], before=0.5, after=0.75) == 0.0
+    assert boundary_quiet_in(boundary + 250, ["5m"], before=0.5, after=0.75) == pytest.approx(0.5)
+    assert boundary_quiet_in(boundary + 750, ["5m"], before=0.5, after=0.75) == 0.0
+    five_past = boundary + 300_000 - 100  # next to a 5m boundary that is no 15m one
+    assert boundary_quiet_in(five_past, ["15m"], before=0.5, after=0.75) == 0.0
+    assert boundary_quiet_in(five_past, ["15m", "5m"], before=0.5, after=0.75) == pytest.approx(
+        0.85
+    )
 
 
 def test_forming_bars_go_out_at_most_every_interval_the_latest_only() -> None:
