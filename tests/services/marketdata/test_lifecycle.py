@@ -68,6 +68,34 @@ async def test_the_top_symbols_follow_the_volume(
         assert not any(second in name and exchange in name for name in tasks)
 
 
+async def test_ticker_refreshes_wait_out_a_bar_close(
+    sim: Simulator, nats: Any, snapshot_dsn: str, run_host: Any
+) -> None:
+    # refreshes every 0.2 s, and a quiet window of 3 s after each close's frame
+    config = service_config(
+        sim, feed={"symbols": ["BTC/USDT"], "timeframes": ["5m"]}, close_quiet_seconds=3.0
+    )
+    exchange = config.exchanges[0].label
+    async with run_host([service_class(config)], **host_overrides(nats, snapshot_dsn)) as host:
+        service = host.services[0]
+        assert isinstance(service, MarketDataService)
+        streams = service.feeds[exchange].candle_streams
+
+        def last_refresh() -> float:
+            return sample("tradeplane_marketdata_last_refresh_timestamp_seconds", exchange=exchange)
+
+        await eventually(last_refresh, what="a first ticker refresh")
+        await asyncio.sleep(0.5)  # the stream subscribes
+        await sim.step(1)
+        await sim.step_bars(1)  # closes the forming bar (the next bar's first tick comes)
+        await eventually(lambda: streams.close_quiet_in() > 2.5, what="the close's frame")
+        await asyncio.sleep(0.8)  # a refresh already under way when the close came ends
+        during = last_refresh()
+        await asyncio.sleep(1.2)
+        assert last_refresh() == during  # six refreshes were due meanwhile; none ran
+        await eventually(lambda: last_refresh() > during, timeout=10, what="refreshes resuming")
+
+
 async def test_a_stop_ends_open_ticker_streams_and_every_task(
     sim: Simulator, nats: Any, snapshot_dsn: str, run_host: Any
 ) -> None:
