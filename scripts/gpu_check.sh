@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The GPU checks of the kernels in one call on a lent CUDA machine (the `device` tool):
-# the GPU tests, then benchmarks/gpu_variants.py and benchmarks/indicators.py.
+# benchmarks/gpu_variants.py, the GPU tests and benchmarks/indicators.py.
 #
 # That machine has no network. Its Python comes with numba and numba-cuda but with a numpy
 # numba-cuda cannot import (2.5 dropped np.row_stack), so carry wheels for its Python in
 # .whl/ (git-ignored; e.g. `pip download --only-binary :all: --python-version 3.12
 # --no-deps -d .whl numpy==2.4.6 ta-lib`) and run, from the repository root there:
 #
-#     bash scripts/gpu_check.sh            # tests and both benchmarks
-#     bash scripts/gpu_check.sh variants   # only benchmarks/gpu_variants.py
+#     bash scripts/gpu_check.sh                   # variants, tests, indicators, in that order
+#     bash scripts/gpu_check.sh variants tests    # any of the three, in the order given
+#
+# The most telling check runs first (gpu_variants.py needs about a minute of compiling),
+# so a call that runs out of time still reports it. The tests and indicators.py compile
+# the CPU kernels too (minutes on a fresh machine; cached afterwards).
 #
 # Only `tradeplane.kernels` is made importable (the rest of the platform needs packages the
 # machine lacks), so the tests run with the kernels' conftest alone.
@@ -24,13 +28,15 @@ export PYTHONPATH="$site"
 python3 -c 'import numpy, numba, numba.cuda as cuda; print("numpy", numpy.__version__,
   "numba", numba.__version__, "device", getattr(cuda.get_current_device(), "name", "none"))'
 
-what=${1:-all}
-if [[ $what == all ]]; then
-  # -P: the repository root must not shadow the site's tradeplane package
-  python3 -P -m pytest tests/kernels/test_gpu.py tests/kernels/test_steps.py -q \
-    --confcutdir=tests/kernels --import-mode=append -p no:cacheprovider -k "not simulated"
-fi
-python3 benchmarks/gpu_variants.py
-if [[ $what == all ]]; then
-  python3 benchmarks/indicators.py
-fi
+checks=("$@")
+[[ ${#checks[@]} -gt 0 ]] || checks=(variants tests indicators)
+for check in "${checks[@]}"; do
+  case $check in
+    variants) python3 benchmarks/gpu_variants.py ;;
+    # -P: the repository root must not shadow the site's tradeplane package
+    tests) python3 -P -m pytest tests/kernels/test_gpu.py tests/kernels/test_steps.py -q \
+      --confcutdir=tests/kernels --import-mode=append -p no:cacheprovider -k "not simulated" ;;
+    indicators) python3 benchmarks/indicators.py ;;
+    *) echo "unknown check '$check': use variants, tests or indicators" >&2; exit 2 ;;
+  esac
+done
