@@ -73,53 +73,41 @@ def slide(buf, start, k, p, size):
 BATCH = 4
 
 
-def _window_sum_in_batches(window, n, first):
-    total = first
-    m = 0
-    while m + BATCH <= n:
-        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
-        total += a
-        total += b
-        total += c
-        total += d
-        m += BATCH
-    while m < n:
-        total += window[m]
-        m += 1
-    return total
+@jitable(inline="always")
+def _term(value, center, kind):
+    """What a window statistic adds up: the value (kind 0), |value - center| (1) or
+    (value - center)**2 (2)."""
+    if kind == 0:
+        return value
+    deviation = value - center
+    return math.fabs(deviation) if kind == 1 else deviation * deviation
 
 
-def _window_abs_deviation_in_batches(window, n, center, first):
-    total = math.fabs(first - center)
-    m = 0
-    while m + BATCH <= n:
-        a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
-        total += math.fabs(a - center)
-        total += math.fabs(b - center)
-        total += math.fabs(c - center)
-        total += math.fabs(d - center)
-        m += BATCH
-    while m < n:
-        total += math.fabs(window[m] - center)
-        m += 1
-    return total
-
-
-def _window_square_deviation_in_batches(window, n, center, first):
-    deviation = first - center
-    total = deviation * deviation
+@jitable(inline="always")
+def _window_total_in_batches(window, n, center, first, kind):
+    total = _term(first, center, kind)
     m = 0
     while m + BATCH <= n:
         a, b, c, d = window[m], window[m + 1], window[m + 2], window[m + 3]
         for value in (a, b, c, d):
-            deviation = value - center
-            total += deviation * deviation
+            total += _term(value, center, kind)
         m += BATCH
     while m < n:
-        deviation = window[m] - center
-        total += deviation * deviation
+        total += _term(window[m], center, kind)
         m += 1
     return total
+
+
+def _window_sum_in_batches(window, n, first):
+    return _window_total_in_batches(window, n, 0.0, first, 0)
+
+
+def _window_abs_deviation_in_batches(window, n, center, first):
+    return _window_total_in_batches(window, n, center, first, 1)
+
+
+def _window_square_deviation_in_batches(window, n, center, first):
+    return _window_total_in_batches(window, n, center, first, 2)
 
 
 @jitable(inline="always")
