@@ -24,7 +24,7 @@ import argparse
 from collections.abc import Callable
 
 import numpy as np
-from indicators import candles  # the same random-walk candles as the CPU benchmark
+from indicators import candles, device_name  # the CPU benchmark's candles
 from numba import cuda
 
 from tradeplane import kernels
@@ -53,7 +53,8 @@ STAGES = (8, 16)  # bars per staged chunk (at 32 ptxas splits the burst of loads
 
 
 def make_staged(stage: int) -> Callable[..., None]:
-    """The fused kernel with candles staged `stage` bars at a time (a closure constant)."""
+    """The fused kernel with candles staged `stage` bars at a time (a closure constant);
+    it takes `fused`'s arguments, so `Workspace.run_resident(kernel)` launches it."""
 
     @cuda.jit
     def staged(
@@ -99,26 +100,6 @@ def make_staged(stage: int) -> Callable[..., None]:
     return staged
 
 
-def launch_staged(kernel: Callable[..., None], workspace: driver.Workspace) -> None:
-    """`workspace.run_resident`, with the staged kernel."""
-    need, int_params, float_params, slot = workspace.params
-    threads = workspace.threads_per_block
-    grid = ((workspace.symbols + threads - 1) // threads, workspace.groups.groups)
-    shared_bytes = workspace.groups.ring_slots * 8 * threads if workspace.rings_in_shared else 0
-    kernel[grid, threads, 0, shared_bytes](
-        *(workspace.candles[f] for f in range(driver.FIELDS)),
-        int_params,
-        float_params,
-        need,
-        slot,
-        workspace.floats,
-        workspace.ints,
-        workspace.rings,
-        driver.symbols_major_view(workspace.out),
-        workspace.rings_in_shared,
-    )
-
-
 def timed(function: Callable[[], object], repeat: int = 20) -> tuple[float, float]:
     """(best, median) milliseconds between CUDA events around `function`, after a warm-up."""
     function()
@@ -160,9 +141,7 @@ def main() -> None:
     bandwidth = 2 * copy_bytes / max(copy_best * 1e-3, 1e-9)  # bytes read plus written
     suite_bytes = (len(FIELDS) + planes) * symbols * bars * 8
     floor = suite_bytes / bandwidth * 1e3
-    name = cuda.get_current_device().name
-    name = name.decode() if isinstance(name, bytes) else name
-    print(f"{name}: {symbols} symbols x {bars} bars, {planes} outputs, float64")
+    print(f"{device_name()}: {symbols} symbols x {bars} bars, {planes} outputs, float64")
     print(f"device copy {bandwidth / 1e12:.2f} TB/s; the suite moves {suite_bytes / 1e6:.0f} MB:")
     print(f"  bandwidth floor {floor:.3f} ms (kernel alone, bars-major)")
 
@@ -183,7 +162,7 @@ def main() -> None:
     staged = {stage: make_staged(stage) for stage in STAGES}
 
     def staged_run(stage: int) -> Callable[[driver.Workspace], None]:
-        return lambda chosen: launch_staged(staged[stage], chosen)
+        return lambda chosen: chosen.run_resident(staged[stage])
 
     variants = [("shipped", workspace, *default, resident)]
     for threads in (32, 64, 128, 256):

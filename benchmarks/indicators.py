@@ -67,6 +67,14 @@ def talib_loop(data: dict[str, np.ndarray]) -> None:
         talib.SMA(volume[s], 20)
 
 
+def device_name() -> str:
+    """The current CUDA device's name (numba gives bytes or str, by version)."""
+    from numba import cuda
+
+    name = cuda.get_current_device().name
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--symbols", type=int, default=5000)
@@ -139,9 +147,7 @@ def main() -> None:
         return
     from numba import cuda
 
-    gpu_name = cuda.get_current_device().name
-    gpu_name = gpu_name.decode() if isinstance(gpu_name, bytes) else gpu_name
-    print(f"GPU: {gpu_name}, numba-cuda kernels, float64")
+    print(f"GPU: {device_name()}, numba-cuda kernels, float64")
     with_copies = best_of(repeat, lambda: kernels.compute(data, suite, backend="gpu"))
     print(
         f"kernels.compute, GPU           {with_copies * 1e3:8.1f} ms   "

@@ -135,16 +135,18 @@ class Workspace:
     def fits(self, plan: Plan, symbols: int, bars: int) -> bool:
         return self.plan.suite == plan.suite and (self.symbols, self.bars) == (symbols, bars)
 
-    def run_resident(self) -> None:
-        """Compute every output from `candles` into `out` (both bars-major, on the device)."""
+    def run_resident(self, kernel: Any = None) -> None:
+        """Compute every output from `candles` into `out` (both bars-major, on the device),
+        with `fused` or another kernel of its signature (benchmarks/gpu_variants.py)."""
         from .kernel import fused
 
+        kernel = fused if kernel is None else kernel
         need, int_params, float_params, slot = self.params
         threads = self.threads_per_block
         grid = ((self.symbols + threads - 1) // threads, self.groups.groups)
         shared_bytes = self.groups.ring_slots * 8 * threads if self.rings_in_shared else 0
         high, low, close, volume = (self.candles[f] for f in range(FIELDS))
-        fused[grid, threads, 0, shared_bytes](
+        kernel[grid, threads, 0, shared_bytes](
             high,
             low,
             close,
