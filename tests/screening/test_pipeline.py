@@ -242,6 +242,7 @@ def test_a_symbol_cut_by_the_top_k_is_explained_with_its_rank() -> None:
         f"ranked {place} of 4; the last kept scored {cutoff:.4f}" for place in (3, 4)
     }
     assert "selected 2" in result.summary()
+    assert "dropped: stage 2 ranking: 2 (e.g. " in result.summary()
 
 
 def test_an_empty_universe_gives_an_empty_result() -> None:

@@ -224,11 +224,10 @@ class ScreeningResult:
     @cached_property
     def drops(self) -> tuple[DropCount, ...]:
         """Symbols dropped per failed check, by stage, then most symbols first."""
-        selected = np.zeros(len(self.symbols), dtype=bool)
-        selected[[self.index(symbol) for symbol in self.selected_symbols]] = True
         counts = []
         for check in self.checks:
-            dropped_here = ~selected & (self.stages_passed == check.stage - 1)
+            # dropped at stage k: passed k - 1 stages (selected symbols passed all 3)
+            dropped_here = self.stages_passed == check.stage - 1
             failed = np.flatnonzero(dropped_here & check.evaluated & ~check.passed)
             if len(failed):
                 first = int(failed[0])
@@ -248,6 +247,7 @@ class ScreeningResult:
             f"  {member.rank}. {member.symbol} {format_number(member.score)}"
             for member in self.selection
         ]
+        lines += [f"dropped: {drop}" for drop in self.drops]
         lines.append(
             "timings "
             + ", ".join(f"{name} {seconds * 1000:.2f} ms" for name, seconds in self.timings.items())

@@ -32,12 +32,11 @@ class QuoteVolumeFilter(UniverseFilter):
     def check(self, context: UniverseContext) -> Check:
         volume = context.snapshot.quote_volume_24h * context.usd_per_quote
         notes = unpriced_notes(context, np.isnan(volume), "24h quote volume")
+        threshold: float | str
         if self.min_usd is None:
-            passed = np.ones(len(volume), dtype=bool)
-            return self.make_check(
-                volume, passed, comparison="", threshold="no minimum", unit="USD", notes=notes
-            )
-        passed = at_least(volume, self.min_usd)
+            passed, comparison, threshold = np.ones(len(volume), dtype=bool), "", "no minimum"
+        else:
+            passed, comparison, threshold = at_least(volume, self.min_usd), ">=", self.min_usd
         return self.make_check(
-            volume, passed, comparison=">=", threshold=self.min_usd, unit="USD", notes=notes
+            volume, passed, comparison=comparison, threshold=threshold, unit="USD", notes=notes
         )
