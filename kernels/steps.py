@@ -73,7 +73,7 @@ def slide(buf, start, k, p, size):
 BATCH = 4
 
 
-@jitable(inline="always")
+@jitable()  # LLVM inlines it; numba's IR inlining warns on its branches
 def _term(value, center, kind):
     """What a window statistic adds up: the value (kind 0), |value - center| (1) or
     (value - center)**2 (2)."""
