@@ -6,7 +6,11 @@ kernel as shipped (one thread per symbol and block, rings in global memory) agai
 rings in shared memory, other thread-block sizes, one thread per symbol running every
 block, and the staged kernel below; each block's thread group alone, shipped and staged
 (the slowest group bounds the kernel); and the layout transposes on their own. Each
-variant's outputs are checked against the shipped one's.
+variant's outputs are checked against the shipped one's. Then the chunked schedule
+(`kernels.gpu.chunks`: one thread per symbol, chunk of bars and block) at several chunk
+lengths and block sizes, its checkpoint pass alone, and end to end with the transposes;
+its running sums restart at each chunk, so its outputs are checked within the parity
+tolerance (1e-9 of each plane's range) rather than to 1e-12.
 
 The staged kernel is an experiment kept here until a device has measured it. The shipped
 kernel's per-bar loop loads the bar's candles and uses them at once (its SASS: four
@@ -31,6 +35,7 @@ from tradeplane import kernels
 from tradeplane.kernels import layout as L
 from tradeplane.kernels.body import run_symbol
 from tradeplane.kernels.gpu import driver
+from tradeplane.kernels.gpu.chunked import ChunkedWorkspace
 from tradeplane.kernels.gpu.groups import GroupPlan
 from tradeplane.kernels.gpu.kernel import FLOAT_DTYPE
 from tradeplane.kernels.plan import make_plan
@@ -50,6 +55,8 @@ BLOCK_NAMES = {
 
 
 STAGES = (8, 16)  # bars per staged chunk (at 32 ptxas splits the burst of loads)
+CHUNKS = (25, 50, 100, 200)  # bars per chunk of the chunked schedule
+TOLERANCE = 1e-9
 
 
 def make_staged(stage: int) -> Callable[..., None]:
@@ -115,6 +122,55 @@ def timed(function: Callable[[], object], repeat: int = 20) -> tuple[float, floa
     return min(samples), float(np.median(samples))
 
 
+def within_tolerance(result: np.ndarray, reference: np.ndarray) -> bool:
+    """Same NaNs, and every value within TOLERANCE of its plane's largest magnitude."""
+    if not np.array_equal(np.isnan(result), np.isnan(reference)):
+        return False
+    for plane, expected in enumerate(reference):
+        scale = np.nanmax(np.abs(expected)) if not np.isnan(expected).all() else 0.0
+        error = np.nan_to_num(np.abs(result[plane] - expected))
+        if error.max(initial=0.0) > TOLERANCE * scale:
+            return False
+    return True
+
+
+def chunked_rows(
+    plan: object, workspace: driver.Workspace, reference: np.ndarray, device: list
+) -> None:
+    """Time the chunked schedule over the fused workspace's candles; print its rows."""
+    symbols, bars = workspace.symbols, workspace.bars
+    planes = reference.shape[0]
+    header = f"{'block':>5s} {'chunk':>6s} {'best ms':>9s} {'median':>9s}  same"
+    print(f"{'chunked schedule':24s} {header}")
+    shapes = [(chunk, 128) for chunk in CHUNKS] + [(50, 64), (50, 256)]
+    chosen = None
+    for chunk, threads in shapes:
+        chunked = ChunkedWorkspace.allocate(
+            plan, symbols, bars, chunk=chunk, candles=workspace.candles, out=workspace.out
+        )
+        chunked.threads_per_block = threads
+        chunked.out[:planes].copy_to_device(np.full((planes, bars, symbols), np.nan))
+        chunked.run_resident()
+        same = within_tolerance(chunked.out[:planes].copy_to_host(), reference)
+        best, median = timed(chunked.run_resident)
+        figures = f"{threads:5d} {chunk:6d} {best:9.3f} {median:9.3f}  {same}"
+        print(f"{'checkpoints + chunks':24s} {figures}")
+        if chunk == 50 and threads == 128:
+            chosen = chunked
+    assert chosen is not None
+    alone = timed(chosen.run_checkpoints)
+    print(f"{'checkpoint pass alone':24s} {128:5d} {50:6d} {alone[0]:9.3f} {alone[1]:9.3f}")
+    device_out = cuda.device_array((planes, symbols, bars))
+
+    def end_to_end() -> None:
+        chosen.load(*device)
+        chosen.run_resident()
+        chosen.unload(device_out)
+
+    whole = timed(end_to_end)
+    print(f"{'chunked with transposes':24s} {128:5d} {50:6d} {whole[0]:9.3f} {whole[1]:9.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--symbols", type=int, default=5000)
@@ -144,6 +200,9 @@ def main() -> None:
     print(f"{device_name()}: {symbols} symbols x {bars} bars, {planes} outputs, float64")
     print(f"device copy {bandwidth / 1e12:.2f} TB/s; the suite moves {suite_bytes / 1e6:.0f} MB:")
     print(f"  bandwidth floor {floor:.3f} ms (kernel alone, bars-major)")
+
+    workspace.run_resident()  # the shipped outputs, which every variant must give
+    chunked_rows(plan, workspace, workspace.out.copy_to_host(), device)  # the newest first
 
     default = (workspace.threads_per_block, workspace.rings_in_shared)
     whole_symbol = driver.Workspace.with_groups(

@@ -51,10 +51,10 @@ def ema_block(s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks, rg, ou
     for t in range(t0, t1):
         to = tout + t - t0
         if not valid(high, low, close, volume, s, t):
-            out[q, s, to] = NAN
+            emit(out, q, s, to, NAN)
             continue
         value, ema = ema_step(ema, p, inv, k, j, close[s, t])
-        out[q, s, to] = value
+        emit(out, q, s, to, value)
         j += 1
     fs[L.S_EMA] = ema
     return j

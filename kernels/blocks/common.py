@@ -44,6 +44,10 @@ def valid(high, low, close, volume, s, t):
 
 @jitable(inline="always")
 def emit(out, plane, s, t, value):
-    """Write `value` into `plane` when that output was requested (plane >= 0)."""
+    """Write `value` into `plane` when that output was requested (plane >= 0).
+
+    Every output goes through here, so a block run with every plane at -1 writes nothing:
+    the GPU's chunked schedule runs blocks that way to warm them up and to checkpoint them.
+    """
     if plane >= 0:
         out[plane, s, t] = value

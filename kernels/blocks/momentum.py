@@ -19,10 +19,10 @@ def rsi_block(s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks, rg, ou
     for t in range(t0, t1):
         to = tout + t - t0
         if not valid(high, low, close, volume, s, t):
-            out[q, s, to] = NAN
+            emit(out, q, s, to, NAN)
             continue
         value, prev, gain, loss = rsi_step(prev, gain, loss, p, inv, j, close[s, t])
-        out[q, s, to] = value
+        emit(out, q, s, to, value)
         j += 1
     fs[L.S_RSI], fs[L.S_RSI + 1], fs[L.S_RSI + 2] = prev, gain, loss
     return j

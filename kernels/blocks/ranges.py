@@ -100,7 +100,7 @@ def channel_block(s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks, rg
                 value = 0.0
                 if not is_zero_scaled(highest - lowest, math.fabs(highest) + math.fabs(lowest)):
                     value = (highest - c) * -100.0 / (highest - lowest)
-            out[q_willr, s, to] = value
+            emit(out, q_willr, s, to, value)
     ks[ko] = k_at
     return j
 
@@ -133,7 +133,7 @@ def cci_block(s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks, rg, ou
             rg[ro + k_at] = typical
             k_at += 1
             j += 1
-        out[q, s, to] = value
+        emit(out, q, s, to, value)
     ks[L.K_CCI] = k_at
     return j
 
@@ -197,7 +197,7 @@ def volatility_block(s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks,
                 k_at += 1
             prev = c
             j += 1
-        out[q, s, to] = value
+        emit(out, q, s, to, value)
     fs[L.S_VOLATILITY], ks[L.K_VOLATILITY] = prev, k_at
     return j
 
@@ -211,7 +211,7 @@ def obv_block(s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks, rg, ou
     for t in range(t0, t1):
         to = tout + t - t0
         if not valid(high, low, close, volume, s, t):
-            out[q, s, to] = NAN
+            emit(out, q, s, to, NAN)
             continue
         c = close[s, t]
         v = volume[s, t]
@@ -222,7 +222,7 @@ def obv_block(s, high, low, close, volume, t0, t1, tout, P, slot, fs, ks, rg, ou
         elif c < prev:
             obv -= v
         prev = c
-        out[q, s, to] = obv
+        emit(out, q, s, to, obv)
         j += 1
     fs[L.S_OBV], fs[L.S_OBV + 1] = obv, prev
     return j

@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 # 128-thread blocks beat rings in shared memory, which caps the blocks per multiprocessor.
 THREADS_PER_BLOCK = 128
 RINGS_IN_SHARED = False
+# "fused": one thread per (symbol, block) over all bars, 2.35 ms for the screener suite on
+# 5000 x 1000 on an H200. "chunked" (kernels.gpu.chunks): one thread per (symbol, chunk of
+# bars, block); the same outputs, not yet timed on a device (benchmarks/gpu_variants.py).
+SCHEDULES = ("fused", "chunked")
+SCHEDULE = "fused"
 SHARED_BYTES = 48 * 1024  # dynamic shared memory a kernel gets without opting in to more
 FIELDS = 4  # high, low, close, volume
 
@@ -164,10 +169,7 @@ class Workspace:
 
     def load(self, high: Any, low: Any, close: Any, volume: Any) -> None:
         """Transpose symbols-major device candles into the bars-major `candles`."""
-        from .kernel import TILE, TILE_ROWS, transpose_candles
-
-        grid = (-(-self.bars // TILE), -(-self.symbols // TILE), FIELDS)
-        transpose_candles[grid, (TILE, TILE_ROWS)](high, low, close, volume, self.candles)
+        load_candles(self.candles, high, low, close, volume)
 
     def unload(self, out: Any) -> None:
         """Transpose the bars-major outputs into `out`, a symbols-major device array."""
@@ -190,6 +192,16 @@ def symbols_major_view(out: Any) -> Any:
     )
 
 
+def load_candles(candles: Any, high: Any, low: Any, close: Any, volume: Any) -> None:
+    """candles[f] = field f transposed: symbols-major (symbols, bars) device arrays into
+    the bars-major (4, bars, symbols) `candles`."""
+    from .kernel import TILE, TILE_ROWS, transpose_candles
+
+    _, bars, symbols = candles.shape
+    grid = (-(-bars // TILE), -(-symbols // TILE), FIELDS)
+    transpose_candles[grid, (TILE, TILE_ROWS)](high, low, close, volume, candles)
+
+
 def transpose_device(source: Any, target: Any) -> None:
     """target[n, j, i] = source[n, i, j] for n < source.shape[0], on the device."""
     from .kernel import TILE, TILE_ROWS, transpose
@@ -199,23 +211,35 @@ def transpose_device(source: Any, target: Any) -> None:
     transpose[grid, (TILE, TILE_ROWS)](source, target)
 
 
-_workspace: list[Workspace] = []  # the last one used: device memory for one shape at a time
+_workspace: list[Any] = []  # the last one used: device memory for one shape at a time
 
 
-def workspace_for(plan: Plan, symbols: int, bars: int) -> Workspace:
-    """A workspace for `plan` at this shape: the last one when it fits, else a new one."""
-    if _workspace and _workspace[0].fits(plan, symbols, bars):
+def workspace_for(plan: Plan, symbols: int, bars: int, schedule: str | None = None) -> Any:
+    """A workspace for `plan` at this shape and `schedule` (default SCHEDULE): the last
+    one when it fits, else a new one. The chunked schedule falls back to the fused one
+    for windows too long for its threads' rings."""
+    from .chunked import ChunkedWorkspace
+    from .chunks import plan_chunks
+
+    schedule = schedule or SCHEDULE
+    if schedule not in SCHEDULES:
+        raise ValueError(f"unknown GPU schedule {schedule!r}: use one of {SCHEDULES}")
+    chunked = schedule == "chunked" and plan_chunks(plan).fits()
+    kind = ChunkedWorkspace if chunked else Workspace
+    if _workspace and isinstance(_workspace[0], kind) and _workspace[0].fits(plan, symbols, bars):
         return _workspace[0]
     _workspace.clear()  # release the old buffers before allocating the new ones
-    _workspace.append(Workspace.allocate(plan, symbols, bars))
+    _workspace.append(kind.allocate(plan, symbols, bars))
     return _workspace[0]
 
 
-def run_batch_device(high: Any, low: Any, close: Any, volume: Any, plan: Plan, out: Any) -> None:
+def run_batch_device(
+    high: Any, low: Any, close: Any, volume: Any, plan: Plan, out: Any, schedule: str | None = None
+) -> None:
     """Run the suite on symbols-major device arrays (symbols, bars) into `out`, a device
     array (planes, symbols, bars): transpose in, compute, transpose out."""
     symbols, bars = close.shape
-    workspace = workspace_for(plan, symbols, bars)
+    workspace = workspace_for(plan, symbols, bars, schedule)
     workspace.load(high, low, close, volume)
     workspace.run_resident()
     workspace.unload(out)

@@ -7,6 +7,7 @@ real-device test runs as well.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,17 +31,32 @@ NO_DEVICE = (
     "no CUDA device here (numba.cuda.is_available() is False); the simulator test covers the kernel"
 )
 
+# A Stochastic RSI suite without RSI of its periods: the chunked schedule computes those
+# into scratch planes.
+STOCHASTIC = {
+    "outputs": ("stochrsi_fastk", "stochrsi_fastd", "stochrsi_k", "stochrsi_d", "willr"),
+    "stochrsi_period": 9,
+    "stochk_rsi_period": 21,
+}
+
 CHILD = textwrap.dedent(
     """
+    import json
     import sys
     import numpy as np
     from tradeplane import kernels
     from tradeplane.kernels import gpu
+    from tradeplane.kernels.gpu import chunks, driver
 
     assert gpu.simulator() and gpu.usable()[0] and not gpu.device_present()
     data = dict(np.load(sys.argv[1]))
+    driver.SCHEDULE = sys.argv[3]
+    chunks.MIN_CHUNK_BARS = 16  # 120 bars: 8 chunks, so 7 boundaries to cross
     kernels.warmup("gpu")
-    got = kernels.compute(data, kernels.Suite(outputs=kernels.OUTPUTS), backend="gpu")
+    got = {}
+    for number, suite in enumerate(json.loads(sys.argv[4])):
+        results = kernels.compute(data, kernels.Suite(**suite), backend="gpu")
+        got.update({f"{number}/{name}": values for name, values in results.items()})
     np.savez(sys.argv[2], **got)
     """
 )
@@ -50,17 +66,18 @@ def _ragged_sample() -> dict[str, np.ndarray]:
     data = random_walk(4, 120, seed=5)
     data["close"][1, :30] = np.nan
     data["high"][2, 60:63] = np.nan
+    data["volume"][3, 70:75] = np.nan  # across a chunk boundary of the chunked schedule
     return {field: data[field] for field in FIELDS}
 
 
-def test_simulated_gpu_matches_cpu(tmp_path: Path):
-    data = _ragged_sample()
+def _simulate(tmp_path: Path, schedule: str, suites: list[dict]) -> dict[str, np.ndarray]:
+    """The GPU backend's outputs for each suite on the ragged sample, under the simulator."""
     inputs = tmp_path / "inputs.npz"
     outputs = tmp_path / "outputs.npz"
-    np.savez(inputs, **data)
+    np.savez(inputs, **_ragged_sample())
     env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1"}
     child = subprocess.run(
-        [sys.executable, "-c", CHILD, str(inputs), str(outputs)],
+        [sys.executable, "-c", CHILD, str(inputs), str(outputs), schedule, json.dumps(suites)],
         env=env,
         capture_output=True,
         text=True,
@@ -68,10 +85,23 @@ def test_simulated_gpu_matches_cpu(tmp_path: Path):
         check=False,
     )
     assert child.returncode == 0, child.stderr[-3000:]
-    simulated = np.load(outputs)
-    expected = kernels.compute(data, SUITE, backend="cpu")
-    for name in kernels.OUTPUTS:
-        assert_matches(simulated[name], expected[name], f"gpu {name}")
+    return dict(np.load(outputs))
+
+
+@pytest.mark.parametrize(
+    "schedule, suites",
+    [
+        ("fused", [{"outputs": kernels.OUTPUTS}]),
+        ("chunked", [{"outputs": kernels.OUTPUTS}, STOCHASTIC]),
+    ],
+)
+def test_simulated_gpu_matches_cpu(tmp_path: Path, schedule: str, suites: list[dict]):
+    simulated = _simulate(tmp_path, schedule, suites)
+    data = _ragged_sample()
+    for number, suite in enumerate(suites):
+        expected = kernels.compute(data, kernels.Suite(**suite), backend="cpu")
+        for name in suite["outputs"]:
+            assert_matches(simulated[f"{number}/{name}"], expected[name], f"{schedule} {name}")
 
 
 @pytest.mark.skipif(not gpu.device_present(), reason=NO_DEVICE)
@@ -84,9 +114,11 @@ def test_real_gpu_matches_cpu(candles):
 
 
 @pytest.mark.skipif(not gpu.device_present(), reason=NO_DEVICE)
-def test_real_gpu_matches_cpu_across_thread_blocks():
+@pytest.mark.parametrize("schedule", gpu.driver.SCHEDULES)
+def test_real_gpu_matches_cpu_across_thread_blocks(monkeypatch, schedule: str):
     """Symbols spread over several thread blocks (not a multiple of the block size), with
     ragged starts and gaps: every output of every symbol equals the CPU's."""
+    monkeypatch.setattr(gpu.driver, "SCHEDULE", schedule)
     data = random_walk(203, 700, seed=11)
     rng = np.random.default_rng(3)
     for s in range(0, 203, 7):
@@ -183,32 +215,59 @@ def _nvvm_missing() -> str | None:
     return None
 
 
-def test_kernel_compiles_for_a_real_gpu(monkeypatch):
-    """The simulator runs Python; this compiles the kernel to PTX (sm_90) without a GPU."""
+def _kernel_signatures() -> dict[str, tuple]:
+    """Each CUDA kernel's argument types, as the drivers launch it."""
+    from numba import types
+
+    matrix = types.Array(types.float64, 2, "C")  # candles, bars-major
+    per_group = types.Array(types.int64, 2, "C")  # int params, blocks, planes of each group
+    per_group_value = types.Array(types.int64, 1, "C")
+    floats = types.Array(types.float64, 1, "C")
+    outputs = types.Array(types.float64, 3, "A")  # a strided view
+    return {
+        "fused": (
+            *(matrix,) * 4, per_group, floats, per_group, per_group_value,
+            types.Array(types.float64, 3, "C"),  # float state per group
+            types.Array(types.int64, 3, "C"),  # int state per group
+            types.Array(types.float64, 3, "C"),  # rings per group (global memory)
+            outputs,
+            types.boolean,  # rings in shared memory
+        ),
+        "checkpoint": (
+            *(matrix,) * 4, per_group, floats, per_group, per_group,
+            per_group_value,  # the group of each checkpoint row
+            per_group,  # float slots each row saves
+            types.Array(types.float64, 4, "C"),  # the checkpoints
+            outputs,
+            types.int64,  # bars per chunk
+        ),
+        "chunked": (
+            *(matrix,) * 4, per_group, floats, per_group, per_group, per_group,
+            per_group_value, per_group_value,  # warm-up bars, checkpoint row
+            per_group,
+            types.Array(types.float64, 4, "C"),
+            outputs,
+            types.int64,  # bars per chunk
+            types.int64,  # first group of the launch
+        ),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["fused", "checkpoint", "chunked"])
+def test_kernel_compiles_for_a_real_gpu(monkeypatch, name: str):
+    """The simulator runs Python; this compiles each kernel to PTX (sm_90) without a GPU."""
     reason = _nvvm_missing()
     if reason:
         pytest.skip(reason)
-    from numba import cuda, types
+    from numba import cuda
     from numba.cuda import dispatcher
 
-    from tradeplane.kernels.gpu.kernel import fused
+    from tradeplane.kernels.gpu import kernel
 
     class Hopper:  # device functions compile for the "current" device: pretend an H100
         compute_capability = (9, 0)
 
     monkeypatch.setattr(dispatcher, "get_current_device", lambda: Hopper())
-    matrix = types.Array(types.float64, 2, "C")
-    signature = (
-        *(matrix,) * 4,  # candles, bars-major
-        types.Array(types.int64, 2, "C"),  # int params per group
-        types.Array(types.float64, 1, "C"),
-        types.Array(types.int64, 2, "C"),  # block of each group
-        types.Array(types.int64, 1, "C"),
-        types.Array(types.float64, 3, "C"),  # float state per group
-        types.Array(types.int64, 3, "C"),  # int state per group
-        types.Array(types.float64, 3, "C"),  # rings per group (global memory)
-        types.Array(types.float64, 3, "A"),  # outputs: a strided view
-        types.boolean,  # rings in shared memory
-    )
-    ptx, _ = cuda.compile_ptx(fused.py_func, signature, cc=(9, 0))
+    function = getattr(kernel, name).py_func
+    ptx, _ = cuda.compile_ptx(function, _kernel_signatures()[name], cc=(9, 0))
     assert ".entry" in ptx and "call.uni" not in ptx  # one kernel, everything inlined

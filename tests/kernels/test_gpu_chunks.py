@@ -1,0 +1,106 @@
+"""The chunked GPU schedule's plan (`kernels.gpu.chunks`); its kernels run in test_gpu."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tradeplane import kernels
+from tradeplane.kernels import layout as L
+from tradeplane.kernels.gpu.chunks import (
+    CHECKPOINT_FLOATS,
+    RESTORED,
+    STOCHASTIC,
+    chunk_bars,
+    plan_chunks,
+    restored_floats,
+    warmup_bars,
+)
+from tradeplane.kernels.plan import make_plan
+
+
+def _block(chunks, group: int) -> int:
+    return int(np.flatnonzero(chunks.need[group])[0])
+
+
+def test_default_suite_checkpoints_the_recurrences_and_warms_up_the_windows():
+    plan = make_plan(kernels.Suite())
+    chunks = plan_chunks(plan)
+    blocks = [_block(chunks, g) for g in range(chunks.groups)]
+    assert sorted(blocks) == sorted(np.flatnonzero(plan.need))  # RSI provides StochRSI's plane
+    assert chunks.planes == len(plan.suite.outputs)
+    assert blocks[chunks.first_launch :] == [L.B_SK]  # after the RSI plane is written
+    restored = [blocks[g] for g in chunks.restored]
+    assert sorted(restored) == sorted((L.B_RSI, L.B_MACD, L.B_ATR))
+    np.testing.assert_array_equal(chunks.restore[chunks.restored], np.arange(len(restored)))
+    warm = dict(zip(blocks, chunks.warm.tolist(), strict=True))
+    assert warm[L.B_BB] == 19 and warm[L.B_WILLR] == 13 and warm[L.B_CCI] == 19
+    assert warm[L.B_VOL] == 19 and warm[L.B_SK] == 14 + 13 + 2 + 2
+    assert all(warm[block] == 0 for block in restored)
+    assert chunks.fits()
+
+
+def test_stochastic_rsi_reads_the_rsi_plane_and_writes_nothing_while_warming_up():
+    plan = make_plan(kernels.Suite())
+    chunks = plan_chunks(plan)
+    group = chunks.first_launch
+    assert chunks.int_params[group, L.P_RSI] == plan.int_params[L.P_SK]
+    assert chunks.slot[group, L.O_RSI] == plan.slot[L.O_RSI]
+    quiet = chunks.quiet_slot[group]
+    assert quiet[L.O_RSI] == plan.slot[L.O_RSI] and (np.delete(quiet, L.O_RSI) == -1).all()
+    assert (chunks.quiet_slot[: chunks.first_launch] == -1).all()
+
+
+def test_rsi_periods_no_output_provides_get_scratch_planes():
+    suite = kernels.Suite(
+        outputs=("rsi", "stochrsi_fastk", "stochrsi_k", "stochrsi_d"),
+        rsi_period=10,
+        stochrsi_period=9,
+        stochk_rsi_period=9,
+    )
+    plan = make_plan(suite)
+    chunks = plan_chunks(plan)
+    assert chunks.planes == len(suite.outputs) + 1  # one scratch plane serves period 9
+    rsi_groups = [g for g in range(chunks.groups) if _block(chunks, g) == L.B_RSI]
+    periods = {int(chunks.int_params[g, L.P_RSI]): int(chunks.slot[g, L.O_RSI]) for g in rsi_groups}
+    assert periods == {10: plan.slot[L.O_RSI], 9: len(suite.outputs)}
+    scratch = next(g for g in rsi_groups if chunks.int_params[g, L.P_RSI] == 9)
+    assert (np.delete(chunks.slot[scratch], L.O_RSI) == -1).all()  # it writes its plane only
+    for group in range(chunks.first_launch, chunks.groups):
+        assert _block(chunks, group) in STOCHASTIC
+        assert chunks.slot[group, L.O_RSI] == len(suite.outputs)
+    assert all(_block(chunks, g) not in STOCHASTIC for g in range(chunks.first_launch))
+
+
+def test_checkpoint_rows_save_each_restored_blocks_floats():
+    chunks = plan_chunks(make_plan(kernels.Suite(outputs=kernels.OUTPUTS)))
+    rows = restored_floats(chunks)
+    assert rows.shape == (len(RESTORED), 2)
+    for row, group in enumerate(chunks.restored):
+        assert tuple(rows[row]) == RESTORED[_block(chunks, group)]
+    assert rows[:, 1].max() == CHECKPOINT_FLOATS
+
+
+@pytest.mark.parametrize("block", [b for b in range(L.N_BLOCKS) if b not in RESTORED])
+def test_every_windowed_block_warms_up(block):
+    assert warmup_bars(make_plan(kernels.Suite()).int_params, block) > 0
+
+
+@pytest.mark.parametrize(
+    "symbols, bars, expected",
+    [(5000, 1000, 50), (100_000, 1000, 1000), (10, 1000, 33), (5000, 20, 20), (1, 1, 1)],
+)
+def test_chunks_give_about_a_hundred_thousand_threads_per_block(symbols, bars, expected):
+    assert chunk_bars(symbols, bars) == expected
+
+
+def test_windows_too_long_for_a_chunk_thread_are_reported():
+    chunks = plan_chunks(make_plan(kernels.Suite(outputs=("willr",), willr_period=200)))
+    assert not chunks.fits()
+
+
+def test_an_unknown_schedule_is_refused_with_the_known_ones():
+    from tradeplane.kernels.gpu import driver
+
+    with pytest.raises(ValueError, match=r"unknown GPU schedule 'fast'.*'fused', 'chunked'"):
+        driver.workspace_for(make_plan(kernels.Suite()), 2, 3, schedule="fast")
