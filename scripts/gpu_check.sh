@@ -10,8 +10,9 @@
 #     bash scripts/gpu_check.sh                   # variants, tests, indicators, in that order
 #     bash scripts/gpu_check.sh variants tests    # any of the three, in the order given
 #
-# The most telling check runs first (gpu_variants.py needs about a minute of compiling),
-# so a call that runs out of time still reports it. The tests and indicators.py compile
+# The most telling check runs first (gpu_variants.py needs about two minutes of compiling;
+# it times the chunked schedule before the fused variants), so a call that runs out of
+# time still reports it. The tests and indicators.py compile
 # the CPU kernels too (minutes on a fresh machine; cached afterwards).
 #
 # Only `tradeplane.kernels` is made importable (the rest of the platform needs packages the
