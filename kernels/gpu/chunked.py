@@ -112,12 +112,12 @@ class ChunkedWorkspace:
         """The first pass: the restored blocks' state at every chunk's first bar."""
         from .kernel import checkpoint
 
-        need, P, F, _, quiet, _, _, floats_of, rows = self.params
+        need, P, F, _, _, _, _, floats_of, rows = self.params
         restored = len(self.chunks.restored)
         if restored and self.chunk < self.bars:
             checkpoint[(self._across(), restored), self.threads_per_block](
-                *self._candles(), P, F, need, quiet, rows, floats_of, self.saved,
-                self._out(), self.chunk,
+                *self._candles(), P, F, need, rows, floats_of, self.saved, self._out(),
+                self.chunk,
             )  # fmt: skip
 
     def run_chunks(self) -> None:

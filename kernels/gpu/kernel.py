@@ -24,6 +24,9 @@ STAGE = 8  # bars of candles a checkpoint thread loads in one burst
 # local array sizes must be plain globals (numba types `L.N_...` as a non-constant int)
 N_FLOAT_STATE = L.N_FLOAT_STATE
 N_INT_STATE = L.N_INT_STATE
+# every output plane -1, as a constant: inlined into a block, each write and the
+# arithmetic that only feeds it compile away (a slot array would test them at run time)
+NO_PLANES = (-1,) * L.N_OUTPUTS
 TILE = 32  # transpose tile edge (one warp wide)
 TILE_PADDED = TILE + 1  # a spare column: the tile's columns fall in different memory banks
 TILE_ROWS = 8  # rows of threads per transpose block: each thread moves TILE // TILE_ROWS
@@ -82,12 +85,12 @@ def fused(
 
 @cuda.jit
 def checkpoint(
-    high, low, close, volume, P, F, need, quiet, rows, floats_of, saved, out, chunk
+    high, low, close, volume, P, F, need, rows, floats_of, saved, out, chunk
 ):  # pragma: no cover
     """Thread (s, r) runs the group `rows[r]` (a RESTORED block) over every bar of symbol s
-    with no output planes (`quiet`), and saves its state as it stands at the first bar of
-    each chunk c > 0 into `saved[r, :, c, s]`: the float slots `floats_of[r]` (first,
-    count), then the valid-bar count.
+    with no output planes (NO_PLANES: only the state is computed), and saves its state as
+    it stands at the first bar of each chunk c > 0 into `saved[r, :, c, s]`: the float
+    slots `floats_of[r]` (first, count), then the valid-bar count.
 
     The candles are loaded STAGE bars at a time into local memory (branch-free, so the
     loads issue together): the block's own per-bar loads would each wait a full memory
@@ -109,7 +112,7 @@ def checkpoint(
     for slot_index in range(L.N_INT_STATE):
         ks[slot_index] = 0
     tile = cuda.local.array((4, 1, STAGE), FLOAT_DTYPE)  # (field, one symbol, bars)
-    mine = out[:, s : s + 1, :]  # never written: every plane is -1
+    mine = out[:, s : s + 1, :]  # never written
     chunks = (bars + chunk - 1) // chunk
     for c in range(chunks):
         if c > 0:
@@ -127,7 +130,7 @@ def checkpoint(
                 tile[2, 0, m] = close[t, s]
                 tile[3, 0, m] = volume[t, s]
             run_symbol(
-                0, tile[0], tile[1], tile[2], tile[3], 0, n, P[g], F, need[g], quiet[g],
+                0, tile[0], tile[1], tile[2], tile[3], 0, n, P[g], F, need[g], NO_PLANES,
                 fs, ks, fs, mine, c0,
             )  # fmt: skip
 

@@ -234,7 +234,7 @@ def _kernel_signatures() -> dict[str, tuple]:
             types.boolean,  # rings in shared memory
         ),
         "checkpoint": (
-            *(matrix,) * 4, per_group, floats, per_group, per_group,
+            *(matrix,) * 4, per_group, floats, per_group,
             per_group_value,  # the group of each checkpoint row
             per_group,  # float slots each row saves
             types.Array(types.float64, 4, "C"),  # the checkpoints
