@@ -38,6 +38,8 @@ STOCHASTIC = {
     "stochrsi_period": 9,
     "stochk_rsi_period": 21,
 }
+# Windows too long for a chunk thread's rings: the chunked schedule leaves it to the fused.
+LONG_WINDOW = {"outputs": ("willr", "rsi"), "willr_period": 200}
 
 CHILD = textwrap.dedent(
     """
@@ -51,12 +53,13 @@ CHILD = textwrap.dedent(
     assert gpu.simulator() and gpu.usable()[0] and not gpu.device_present()
     data = dict(np.load(sys.argv[1]))
     driver.SCHEDULE = sys.argv[3]
-    chunks.MIN_CHUNK_BARS = 16  # 120 bars: 8 chunks, so 7 boundaries to cross
+    chunks.MIN_CHUNK_BARS = 16  # 120 bars: 7 chunks of 18, so 6 boundaries to cross
     kernels.warmup("gpu")
     got = {}
     for number, suite in enumerate(json.loads(sys.argv[4])):
         results = kernels.compute(data, kernels.Suite(**suite), backend="gpu")
         got.update({f"{number}/{name}": values for name, values in results.items()})
+        got[f"{number}/workspace"] = np.array(type(driver._workspace[0]).__name__)
     np.savez(sys.argv[2], **got)
     """
 )
@@ -89,16 +92,23 @@ def _simulate(tmp_path: Path, schedule: str, suites: list[dict]) -> dict[str, np
 
 
 @pytest.mark.parametrize(
-    "schedule, suites",
+    "schedule, suites, workspaces",
     [
-        ("fused", [{"outputs": kernels.OUTPUTS}]),
-        ("chunked", [{"outputs": kernels.OUTPUTS}, STOCHASTIC]),
+        ("fused", [{"outputs": kernels.OUTPUTS}], ["Workspace"]),
+        (
+            "chunked",
+            [{"outputs": kernels.OUTPUTS}, STOCHASTIC, LONG_WINDOW],
+            ["ChunkedWorkspace", "ChunkedWorkspace", "Workspace"],
+        ),
     ],
 )
-def test_simulated_gpu_matches_cpu(tmp_path: Path, schedule: str, suites: list[dict]):
+def test_simulated_gpu_matches_cpu(
+    tmp_path: Path, schedule: str, suites: list[dict], workspaces: list[str]
+):
     simulated = _simulate(tmp_path, schedule, suites)
     data = _ragged_sample()
     for number, suite in enumerate(suites):
+        assert str(simulated[f"{number}/workspace"]) == workspaces[number]
         expected = kernels.compute(data, kernels.Suite(**suite), backend="cpu")
         for name in suite["outputs"]:
             assert_matches(simulated[f"{number}/{name}"], expected[name], f"{schedule} {name}")
