@@ -4,6 +4,10 @@ Device arrays are bars-major: candles (bars, symbols), outputs (planes, bars, sy
 state (slots, symbols). The kernel hands `run_symbol` transposed views of them, so the
 fused body indexes `close[s, t]` as on the CPU while neighbouring threads (neighbouring
 symbols) touch neighbouring addresses: every load and store of a warp is coalesced.
+
+`fused` is the fused schedule's kernel; `checkpoint` and `chunked` are the chunked
+schedule's (`kernels.gpu.chunks`). They avoid `min`, which numba's own CUDA target types
+through a CPU overload that fails (numba-cuda compiles it).
 """
 
 from __future__ import annotations
@@ -19,8 +23,6 @@ from .chunks import CHECKPOINT_FLOATS, RING_CAPACITY
 FLOAT_DTYPE = np.dtype(np.float64)  # an instance: the simulator reads its itemsize
 INT_DTYPE = np.dtype(np.int64)
 STAGE = 8  # bars of candles a checkpoint thread loads in one burst
-# (the kernels avoid `min`: numba's own CUDA target types it through a CPU overload that
-# fails; numba-cuda compiles it)
 # local array sizes must be plain globals (numba types `L.N_...` as a non-constant int)
 N_FLOAT_STATE = L.N_FLOAT_STATE
 N_INT_STATE = L.N_INT_STATE
