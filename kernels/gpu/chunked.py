@@ -1,15 +1,18 @@
 """Device buffers and launches of the chunked schedule (`kernels.gpu.chunks`).
 
 The same bars-major candles and outputs as the fused `Workspace`, and the same transposes
-at the edges; in between, a checkpoint pass (one thread per symbol and restored block),
-then the chunk threads in two launches (the Stochastic RSIs after the RSI planes they
-read).
+at the edges; in between, the checkpoint pass (one launch per restored block, one thread
+per symbol), then the chunk threads (one launch per group, the Stochastic RSIs last:
+they read the RSI planes the others write). Each block has kernels of its own, compiled
+with only its code (`kernel.only`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from ..plan import Plan
 from .chunks import (
@@ -43,7 +46,9 @@ class ChunkedWorkspace:
     bars: int
     chunk: int  # bars per chunk
     threads_per_block: int
-    params: tuple[Any, ...]  # device copies of the per-group rows
+    blocks: tuple[int, ...]  # the block of each group
+    floats_of: np.ndarray  # (first, count) of the float slots each checkpoint row saves
+    params: tuple[Any, ...]  # device copies of the per-group rows the kernels read
     saved: Any  # (checkpoint rows, CHECKPOINT_SLOTS, chunks, symbols)
     candles: Any
     out: Any
@@ -70,23 +75,21 @@ class ChunkedWorkspace:
                 f"than the chunked schedule's {RING_CAPACITY}; use the fused schedule"
             )
         chunk = chunk or chunk_bars(symbols, bars)
-        count = -(-bars // chunk)
-        rows = chunks.restored
+        floats_of = restored_floats(chunks)
         arrays = (
-            chunks.need,
             chunks.int_params,
             plan.float_params,
             chunks.slot,
             chunks.quiet_slot,
             chunks.warm,
             chunks.restore,
-            restored_floats(chunks),
-            rows,
+            floats_of,
         )
         if candles is None:
             candles = cuda.device_array((FIELDS, bars, symbols))
         if out is None or out.shape[0] < chunks.planes:
             out = cuda.device_array((chunks.planes, bars, symbols))
+        rows = max(len(chunks.restored), 1)
         return cls(
             plan=plan,
             chunks=chunks,
@@ -94,8 +97,10 @@ class ChunkedWorkspace:
             bars=bars,
             chunk=chunk,
             threads_per_block=THREADS_PER_BLOCK,
+            blocks=tuple(int(block) for block in chunks.need.argmax(axis=1)),
+            floats_of=floats_of,
             params=tuple(cuda.to_device(array) for array in arrays),
-            saved=cuda.device_array((max(len(rows), 1), CHECKPOINT_SLOTS, count, symbols)),
+            saved=cuda.device_array((rows, CHECKPOINT_SLOTS, -(-bars // chunk), symbols)),
             candles=candles,
             out=out,
         )
@@ -110,40 +115,27 @@ class ChunkedWorkspace:
 
     def run_checkpoints(self) -> None:
         """The first pass: the restored blocks' state at every chunk's first bar."""
-        from .kernel import checkpoint
+        from .kernel import checkpoint_kernel
 
-        need, P, F, _, _, _, _, floats_of, rows = self.params
-        restored = len(self.chunks.restored)
-        if restored and self.chunk < self.bars:
-            checkpoint[(self._across(), restored), self.threads_per_block](
-                *self._candles(), P, F, need, rows, floats_of, self.saved, self._out(),
-                self.chunk,
+        if self.chunk >= self.bars:
+            return  # one chunk: every thread starts fresh
+        P, F = self.params[:2]
+        for row, group in enumerate(self.chunks.restored):
+            first, count = (int(value) for value in self.floats_of[row])
+            checkpoint_kernel(self.blocks[group])[self._across(), self.threads_per_block](
+                *self._candles(), P, F, int(group), row, first, count, self.saved,
+                self._out(), self.chunk,
             )  # fmt: skip
 
     def run_chunks(self) -> None:
-        """The chunk threads: two launches, the Stochastic RSIs after the RSI planes."""
-        from .kernel import chunked
+        """The chunk threads, one launch per group in the plan's order."""
+        from .kernel import chunked_kernel
 
-        need, P, F, slot, quiet, warm, restore, floats_of, _ = self.params
-        count = -(-self.bars // self.chunk)
-        first = self.chunks.first_launch
-        for start, groups in ((0, first), (first, self.chunks.groups - first)):
-            if groups:
-                chunked[(self._across(), count, groups), self.threads_per_block](
-                    *self._candles(), P, F, need, slot, quiet, warm, restore, floats_of,
-                    self.saved, self._out(), self.chunk, start,
-                )  # fmt: skip
-
-    def _across(self) -> int:
-        return -(-self.symbols // self.threads_per_block)
-
-    def _candles(self) -> tuple[Any, ...]:
-        return tuple(self.candles[f] for f in range(FIELDS))
-
-    def _out(self) -> Any:
-        from .driver import symbols_major_view
-
-        return symbols_major_view(self.out)
+        grid = (self._across(), -(-self.bars // self.chunk))
+        for group, block in enumerate(self.blocks):
+            chunked_kernel(block)[grid, self.threads_per_block](
+                *self._candles(), *self.params, self.saved, self._out(), self.chunk, group
+            )
 
     def load(self, high: Any, low: Any, close: Any, volume: Any) -> None:
         """Transpose symbols-major device candles into the bars-major `candles`."""
@@ -156,3 +148,14 @@ class ChunkedWorkspace:
         from .driver import transpose_device
 
         transpose_device(self.out[: len(self.plan.suite.outputs)], out)
+
+    def _across(self) -> int:
+        return -(-self.symbols // self.threads_per_block)
+
+    def _candles(self) -> tuple[Any, ...]:
+        return tuple(self.candles[f] for f in range(FIELDS))
+
+    def _out(self) -> Any:
+        from .driver import symbols_major_view
+
+        return symbols_major_view(self.out)

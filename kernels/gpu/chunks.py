@@ -16,8 +16,8 @@ block would have reached there:
   from a whole-history run in the last bits). Where fewer valid bars precede the chunk the
   thread starts at bar 0, as the symbol does.
 - The Stochastic RSIs read an RSI plane (as they do on the CPU when RSI of their period is
-  requested) in a second launch, after the first has written it; an RSI of another period
-  is computed into a scratch plane past the requested ones.
+  requested), launched after the groups that write it; an RSI of another period is
+  computed into a scratch plane past the requested ones.
 
 Results equal the fused kernel's, up to the last bits of the running sums.
 """
@@ -89,7 +89,7 @@ class ChunkPlan:
     quiet_slot: np.ndarray  # int64 (groups, N_OUTPUTS)
     warm: np.ndarray  # int64 (groups,)
     restore: np.ndarray  # int64 (groups,)
-    first_launch: int  # groups [0, first_launch) run first, the rest after
+    first_launch: int  # groups from here on read RSI planes the earlier ones write
     planes: int  # output planes, the scratch RSI planes included
     ring_slots: int
 

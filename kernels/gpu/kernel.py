@@ -5,12 +5,16 @@ state (slots, symbols). The kernel hands `run_symbol` transposed views of them, 
 fused body indexes `close[s, t]` as on the CPU while neighbouring threads (neighbouring
 symbols) touch neighbouring addresses: every load and store of a warp is coalesced.
 
-`fused` is the fused schedule's kernel; `checkpoint` and `chunked` are the chunked
-schedule's (`kernels.gpu.chunks`). They avoid `min`, which numba's own CUDA target types
-through a CPU overload that fails (numba-cuda compiles it).
+`fused` is the fused schedule's kernel; the chunked schedule's (`kernels.gpu.chunks`)
+are made one per block by `checkpoint_kernel` and `chunked_kernel`. They avoid `min`,
+which numba's own CUDA target types through a CPU overload that fails (numba-cuda
+compiles it).
 """
 
 from __future__ import annotations
+
+import functools
+from typing import Any
 
 import numpy as np
 from numba import cuda
@@ -85,123 +89,138 @@ def fused(
     )
 
 
-@cuda.jit
-def checkpoint(
-    high, low, close, volume, P, F, need, rows, floats_of, saved, out, chunk
-):  # pragma: no cover
-    """Thread (s, r) runs the group `rows[r]` (a RESTORED block) over every bar of symbol s
-    with no output planes (NO_PLANES: only the state is computed), and saves its state as
-    it stands at the first bar of each chunk c > 0 into `saved[r, :, c, s]`: the float
-    slots `floats_of[r]` (first, count), then the valid-bar count.
-
-    The candles are loaded STAGE bars at a time into local memory (branch-free, so the
-    loads issue together): the block's own per-bar loads would each wait a full memory
-    latency, and this pass runs one thread per symbol.
-    """
-    s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    r = cuda.blockIdx.y
-    symbols = close.shape[1]
-    bars = close.shape[0]
-    if s >= symbols:
-        return
-    g = rows[r]
-    first = floats_of[r, 0]
-    count = floats_of[r, 1]
-    fs = cuda.local.array(N_FLOAT_STATE, FLOAT_DTYPE)
-    ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
-    for slot_index in range(L.N_FLOAT_STATE):
-        fs[slot_index] = 0.0
-    for slot_index in range(L.N_INT_STATE):
-        ks[slot_index] = 0
-    tile = cuda.local.array((4, 1, STAGE), FLOAT_DTYPE)  # (field, one symbol, bars)
-    mine = out[:, s : s + 1, :]  # never written
-    chunks = (bars + chunk - 1) // chunk
-    for c in range(chunks):
-        if c > 0:
-            for m in range(count):
-                saved[r, m, c, s] = fs[first + m]
-            saved[r, CHECKPOINT_FLOATS, c, s] = ks[L.K_COUNT]
-        if c == chunks - 1:
-            break
-        for c0 in range(c * chunk, (c + 1) * chunk, STAGE):
-            n = STAGE if c0 + STAGE <= (c + 1) * chunk else (c + 1) * chunk - c0
-            for m in range(STAGE):
-                t = c0 + m if c0 + m < bars else bars - 1  # a short stage repeats its last bar
-                tile[0, 0, m] = high[t, s]
-                tile[1, 0, m] = low[t, s]
-                tile[2, 0, m] = close[t, s]
-                tile[3, 0, m] = volume[t, s]
-            run_symbol(
-                0, tile[0], tile[1], tile[2], tile[3], 0, n, P[g], F, need[g], NO_PLANES,
-                fs, ks, fs, mine, c0,
-            )  # fmt: skip
+def only(block: int) -> tuple[int, ...]:
+    """`need` for one block as a constant: inlined, the other blocks' code compiles away,
+    so each block's kernel holds only its own registers (RSI 60, Bollinger 125 on sm_90)."""
+    return tuple(int(other == block) for other in range(L.N_BLOCKS))
 
 
-@cuda.jit
-def chunked(
-    high,
-    low,
-    close,
-    volume,
-    P,
-    F,
-    need,
-    slot,
-    quiet,
-    warm,
-    restore,
-    floats_of,
-    saved,
-    out,
-    chunk,
-    first_group,
-):  # pragma: no cover
-    """Thread (s, c, g) runs group `first_group + blockIdx.z` of symbol s over chunk c's
-    bars, from the state the block has at the chunk's first bar (`kernels.gpu.chunks`):
-    restored from `saved` (checkpointed groups), or reached by running the block, fresh and
-    with no output planes, over the `warm[g]` valid bars before the chunk.
+@functools.cache
+def checkpoint_kernel(block: int) -> Any:
+    """The checkpoint pass of `block`, a RESTORED block (see `checkpoint` inside)."""
+    need = only(block)
 
-    State and rings live in the thread's local memory.
-    """
-    s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    c = cuda.blockIdx.y
-    g = first_group + cuda.blockIdx.z
-    symbols = close.shape[1]
-    bars = close.shape[0]
-    if s >= symbols:
-        return
-    t0 = c * chunk
-    t1 = t0 + chunk if t0 + chunk < bars else bars
-    fs = cuda.local.array(N_FLOAT_STATE, FLOAT_DTYPE)
-    ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
-    rings = cuda.local.array(RING_CAPACITY, FLOAT_DTYPE)
-    for slot_index in range(L.N_FLOAT_STATE):
-        fs[slot_index] = 0.0
-    for slot_index in range(L.N_INT_STATE):
-        ks[slot_index] = 0
-    r = restore[g]
-    if r >= 0 and c > 0:
-        first = floats_of[r, 0]
-        for m in range(floats_of[r, 1]):
-            fs[first + m] = saved[r, m, c, s]
-        ks[L.K_COUNT] = int(saved[r, CHECKPOINT_FLOATS, c, s])
-    high_t, low_t, close_t, volume_t = high.T, low.T, close.T, volume.T
-    start = t0
-    left = warm[g]
-    while start > 0 and left > 0:
-        start -= 1
-        if valid(high_t, low_t, close_t, volume_t, s, start):
-            left -= 1
-    # one call site (the body is inlined once): the warm-up, then the chunk itself
-    for phase in range(2):
-        a = start if phase == 0 else t0
-        b = t0 if phase == 0 else t1
-        planes = quiet[g] if phase == 0 else slot[g]
-        if a < b:
-            run_symbol(
-                s, high_t, low_t, close_t, volume_t, a, b, P[g], F, need[g], planes,
-                fs, ks, rings, out, a,
-            )  # fmt: skip
+    @cuda.jit
+    def checkpoint(
+        high, low, close, volume, P, F, group, row, first, count, saved, out, chunk
+    ):  # pragma: no cover
+        """Thread s runs `group` over every bar of symbol s with no output planes
+        (NO_PLANES: only the state is computed), and saves its state as it stands at the
+        first bar of each chunk c > 0 into `saved[row, :, c, s]`: the float slots
+        [first, first + count), then the valid-bar count.
+
+        The candles are loaded STAGE bars at a time into local memory (branch-free, so the
+        loads issue together): the block's own per-bar loads would each wait a full memory
+        latency, and this pass runs one thread per symbol.
+        """
+        s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+        symbols = close.shape[1]
+        bars = close.shape[0]
+        if s >= symbols:
+            return
+        fs = cuda.local.array(N_FLOAT_STATE, FLOAT_DTYPE)
+        ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
+        for slot_index in range(N_FLOAT_STATE):
+            fs[slot_index] = 0.0
+        for slot_index in range(N_INT_STATE):
+            ks[slot_index] = 0
+        tile = cuda.local.array((4, 1, STAGE), FLOAT_DTYPE)  # (field, one symbol, bars)
+        mine = out[:, s : s + 1, :]  # never written
+        chunks = (bars + chunk - 1) // chunk
+        for c in range(chunks):
+            if c > 0:
+                for m in range(count):
+                    saved[row, m, c, s] = fs[first + m]
+                saved[row, CHECKPOINT_FLOATS, c, s] = ks[L.K_COUNT]
+            if c == chunks - 1:
+                break
+            end = (c + 1) * chunk
+            for c0 in range(c * chunk, end, STAGE):
+                n = STAGE if c0 + STAGE <= end else end - c0
+                for m in range(STAGE):
+                    t = c0 + m if c0 + m < bars else bars - 1  # a short stage repeats a bar
+                    tile[0, 0, m] = high[t, s]
+                    tile[1, 0, m] = low[t, s]
+                    tile[2, 0, m] = close[t, s]
+                    tile[3, 0, m] = volume[t, s]
+                run_symbol(
+                    0, tile[0], tile[1], tile[2], tile[3], 0, n, P[group], F, need, NO_PLANES,
+                    fs, ks, fs, mine, c0,
+                )  # fmt: skip
+
+    return checkpoint
+
+
+@functools.cache
+def chunked_kernel(block: int) -> Any:
+    """The chunk threads of `block` (see `chunked` inside)."""
+    need = only(block)
+
+    @cuda.jit
+    def chunked(
+        high,
+        low,
+        close,
+        volume,
+        P,
+        F,
+        slot,
+        quiet,
+        warm,
+        restore,
+        floats_of,
+        saved,
+        out,
+        chunk,
+        group,
+    ):  # pragma: no cover
+        """Thread (s, c) runs `group` of symbol s over chunk c's bars, from the state the
+        block has at the chunk's first bar (`kernels.gpu.chunks`): restored from `saved`
+        (checkpointed groups), or reached by running the block, fresh and with no output
+        planes, over the `warm[group]` valid bars before the chunk.
+
+        State and rings live in the thread's local memory.
+        """  # fmt: skip
+        s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+        c = cuda.blockIdx.y
+        symbols = close.shape[1]
+        bars = close.shape[0]
+        if s >= symbols:
+            return
+        t0 = c * chunk
+        t1 = t0 + chunk if t0 + chunk < bars else bars
+        fs = cuda.local.array(N_FLOAT_STATE, FLOAT_DTYPE)
+        ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
+        rings = cuda.local.array(RING_CAPACITY, FLOAT_DTYPE)
+        for slot_index in range(N_FLOAT_STATE):
+            fs[slot_index] = 0.0
+        for slot_index in range(N_INT_STATE):
+            ks[slot_index] = 0
+        row = restore[group]
+        if row >= 0 and c > 0:
+            first = floats_of[row, 0]
+            for m in range(floats_of[row, 1]):
+                fs[first + m] = saved[row, m, c, s]
+            ks[L.K_COUNT] = int(saved[row, CHECKPOINT_FLOATS, c, s])
+        high_t, low_t, close_t, volume_t = high.T, low.T, close.T, volume.T
+        start = t0
+        left = warm[group]
+        while start > 0 and left > 0:
+            start -= 1
+            if valid(high_t, low_t, close_t, volume_t, s, start):
+                left -= 1
+        # one call site (the body is inlined once): the warm-up, then the chunk itself
+        for phase in range(2):
+            a = start if phase == 0 else t0
+            b = t0 if phase == 0 else t1
+            planes = quiet[group] if phase == 0 else slot[group]
+            if a < b:
+                run_symbol(
+                    s, high_t, low_t, close_t, volume_t, a, b, P[group], F, need, planes,
+                    fs, ks, rings, out, a,
+                )  # fmt: skip
+
+    return chunked
 
 
 @cuda.jit(device=True)

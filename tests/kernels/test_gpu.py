@@ -234,6 +234,7 @@ def _kernel_signatures() -> dict[str, tuple]:
     per_group_value = types.Array(types.int64, 1, "C")
     floats = types.Array(types.float64, 1, "C")
     outputs = types.Array(types.float64, 3, "A")  # a strided view
+    checkpoints = types.Array(types.float64, 4, "C")
     return {
         "fused": (
             *(matrix,) * 4, per_group, floats, per_group, per_group_value,
@@ -244,28 +245,29 @@ def _kernel_signatures() -> dict[str, tuple]:
             types.boolean,  # rings in shared memory
         ),
         "checkpoint": (
-            *(matrix,) * 4, per_group, floats, per_group,
-            per_group_value,  # the group of each checkpoint row
-            per_group,  # float slots each row saves
-            types.Array(types.float64, 4, "C"),  # the checkpoints
-            outputs,
+            *(matrix,) * 4, per_group, floats,
+            *(types.int64,) * 4,  # group, checkpoint row, first float slot, float count
+            checkpoints, outputs,
             types.int64,  # bars per chunk
         ),
         "chunked": (
-            *(matrix,) * 4, per_group, floats, per_group, per_group, per_group,
+            *(matrix,) * 4, per_group, floats, per_group, per_group,
             per_group_value, per_group_value,  # warm-up bars, checkpoint row
-            per_group,
-            types.Array(types.float64, 4, "C"),
-            outputs,
+            per_group,  # float slots each checkpoint row saves
+            checkpoints, outputs,
             types.int64,  # bars per chunk
-            types.int64,  # first group of the launch
+            types.int64,  # group
         ),
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["fused", "checkpoint", "chunked"])
-def test_kernel_compiles_for_a_real_gpu(monkeypatch, name: str):
-    """The simulator runs Python; this compiles each kernel to PTX (sm_90) without a GPU."""
+@pytest.mark.parametrize(
+    "name, block", [("fused", None), ("checkpoint", L.B_MACD), ("chunked", L.B_SK)]
+)
+def test_kernel_compiles_for_a_real_gpu(monkeypatch, name: str, block: int | None):
+    """The simulator runs Python; this compiles each kernel to PTX (sm_90) without a GPU:
+    the fused one, and the chunked schedule's for one block each (Stochastic RSI-K's
+    chunks are the largest)."""
     reason = _nvvm_missing()
     if reason:
         pytest.skip(reason)
@@ -278,6 +280,6 @@ def test_kernel_compiles_for_a_real_gpu(monkeypatch, name: str):
         compute_capability = (9, 0)
 
     monkeypatch.setattr(dispatcher, "get_current_device", lambda: Hopper())
-    function = getattr(kernel, name).py_func
-    ptx, _ = cuda.compile_ptx(function, _kernel_signatures()[name], cc=(9, 0))
+    made = kernel.fused if block is None else getattr(kernel, f"{name}_kernel")(block)
+    ptx, _ = cuda.compile_ptx(made.py_func, _kernel_signatures()[name], cc=(9, 0))
     assert ".entry" in ptx and "call.uni" not in ptx  # one kernel, everything inlined
