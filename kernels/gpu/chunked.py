@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InvalidParameter
 from ..plan import Plan
 from .chunks import (
     CHECKPOINT_SLOTS,
@@ -26,10 +27,6 @@ from .chunks import (
 
 THREADS_PER_BLOCK = 128
 FIELDS = 4
-
-
-class RingsTooLarge(ValueError):
-    """The suite's windows need more ring slots than a chunk thread holds."""
 
 
 @dataclass(eq=False)
@@ -70,9 +67,10 @@ class ChunkedWorkspace:
 
         chunks = plan_chunks(plan)
         if not chunks.fits():
-            raise RingsTooLarge(
+            raise InvalidParameter(
+                "schedule",
                 f"the suite's windows need {chunks.ring_slots} ring slots per thread, more "
-                f"than the chunked schedule's {RING_CAPACITY}; use the fused schedule"
+                f"than the chunked schedule's {RING_CAPACITY}; use the fused schedule",
             )
         chunk = chunk or chunk_bars(symbols, bars)
         floats_of = restored_floats(chunks)

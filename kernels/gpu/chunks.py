@@ -77,7 +77,7 @@ def chunk_bars(symbols: int, bars: int) -> int:
 
 @dataclass(frozen=True, eq=False)
 class ChunkPlan:
-    """Per-group rows (one block each), the first launch's groups first.
+    """Per-group rows (one block each), in launch order: the Stochastic RSIs last.
 
     `restore[g]` is the group's row in the checkpoints (-1: warmed up instead);
     `quiet_slot` is `slot` with every plane -1 but the RSI a Stochastic RSI reads.
@@ -89,7 +89,6 @@ class ChunkPlan:
     quiet_slot: np.ndarray  # int64 (groups, N_OUTPUTS)
     warm: np.ndarray  # int64 (groups,)
     restore: np.ndarray  # int64 (groups,)
-    first_launch: int  # groups from here on read RSI planes the earlier ones write
     planes: int  # output planes, the scratch RSI planes included
     ring_slots: int
 
@@ -155,7 +154,6 @@ def plan_chunks(plan: Plan) -> ChunkPlan:
         quiet_slot=quiet,
         warm=np.array([warmup_bars(params, block) for block, params, _ in rows], dtype=np.int64),
         restore=restore,
-        first_launch=sum(block not in STOCHASTIC for block, _, _ in rows),
         planes=planes,
         ring_slots=groups.ring_slots,
     )

@@ -24,6 +24,7 @@ import numpy as np
 from numba.core import config
 
 from .. import layout as L
+from ..errors import InvalidParameter
 from ..plan import Plan
 from .groups import GroupPlan, plan_groups
 
@@ -211,26 +212,29 @@ def transpose_device(source: Any, target: Any) -> None:
     transpose[grid, (TILE, TILE_ROWS)](source, target)
 
 
-_workspace: list[Any] = []  # the last one used: device memory for one shape at a time
+# the last one used, with the schedule asked for: device memory for one shape at a time
+_workspace: list[tuple[str, Any]] = []
 
 
 def workspace_for(plan: Plan, symbols: int, bars: int, schedule: str | None = None) -> Any:
     """A workspace for `plan` at this shape and `schedule` (default SCHEDULE): the last
     one when it fits, else a new one. The chunked schedule falls back to the fused one
     for windows too long for its threads' rings."""
+    schedule = schedule or SCHEDULE
+    if schedule not in SCHEDULES:
+        raise InvalidParameter(
+            "schedule", f"unknown GPU schedule {schedule!r}: use one of {SCHEDULES}"
+        )
+    if _workspace and _workspace[0][0] == schedule and _workspace[0][1].fits(plan, symbols, bars):
+        return _workspace[0][1]
+    _workspace.clear()  # release the old buffers before allocating the new ones
     from .chunked import ChunkedWorkspace
     from .chunks import plan_chunks
 
-    schedule = schedule or SCHEDULE
-    if schedule not in SCHEDULES:
-        raise ValueError(f"unknown GPU schedule {schedule!r}: use one of {SCHEDULES}")
     chunked = schedule == "chunked" and plan_chunks(plan).fits()
     kind = ChunkedWorkspace if chunked else Workspace
-    if _workspace and isinstance(_workspace[0], kind) and _workspace[0].fits(plan, symbols, bars):
-        return _workspace[0]
-    _workspace.clear()  # release the old buffers before allocating the new ones
-    _workspace.append(kind.allocate(plan, symbols, bars))
-    return _workspace[0]
+    _workspace.append((schedule, kind.allocate(plan, symbols, bars)))
+    return _workspace[0][1]
 
 
 def run_batch_device(

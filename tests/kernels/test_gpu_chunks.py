@@ -7,6 +7,7 @@ import pytest
 
 from tradeplane import kernels
 from tradeplane.kernels import layout as L
+from tradeplane.kernels.errors import InvalidParameter
 from tradeplane.kernels.gpu.chunks import (
     CHECKPOINT_FLOATS,
     RESTORED,
@@ -23,13 +24,22 @@ def _block(chunks, group: int) -> int:
     return int(np.flatnonzero(chunks.need[group])[0])
 
 
+def _stochastic_groups(chunks) -> range:
+    """The Stochastic RSI groups, checked to be the last ones launched (they read the RSI
+    planes the others write)."""
+    stochastic = [g for g in range(chunks.groups) if _block(chunks, g) in STOCHASTIC]
+    first = chunks.groups - len(stochastic)
+    assert stochastic == list(range(first, chunks.groups))
+    return range(first, chunks.groups)
+
+
 def test_default_suite_checkpoints_the_recurrences_and_warms_up_the_windows():
     plan = make_plan(kernels.Suite())
     chunks = plan_chunks(plan)
     blocks = [_block(chunks, g) for g in range(chunks.groups)]
     assert sorted(blocks) == sorted(np.flatnonzero(plan.need))  # RSI provides StochRSI's plane
     assert chunks.planes == len(plan.suite.outputs)
-    assert blocks[chunks.first_launch :] == [L.B_SK]  # after the RSI plane is written
+    assert [blocks[g] for g in _stochastic_groups(chunks)] == [L.B_SK]  # after the RSI plane
     restored = [blocks[g] for g in chunks.restored]
     assert sorted(restored) == sorted((L.B_RSI, L.B_MACD, L.B_ATR))
     np.testing.assert_array_equal(chunks.restore[chunks.restored], np.arange(len(restored)))
@@ -43,12 +53,12 @@ def test_default_suite_checkpoints_the_recurrences_and_warms_up_the_windows():
 def test_stochastic_rsi_reads_the_rsi_plane_and_writes_nothing_while_warming_up():
     plan = make_plan(kernels.Suite())
     chunks = plan_chunks(plan)
-    group = chunks.first_launch
+    (group,) = _stochastic_groups(chunks)
     assert chunks.int_params[group, L.P_RSI] == plan.int_params[L.P_SK]
     assert chunks.slot[group, L.O_RSI] == plan.slot[L.O_RSI]
     quiet = chunks.quiet_slot[group]
     assert quiet[L.O_RSI] == plan.slot[L.O_RSI] and (np.delete(quiet, L.O_RSI) == -1).all()
-    assert (chunks.quiet_slot[: chunks.first_launch] == -1).all()
+    assert (chunks.quiet_slot[:group] == -1).all()
 
 
 def test_rsi_periods_no_output_provides_get_scratch_planes():
@@ -66,10 +76,10 @@ def test_rsi_periods_no_output_provides_get_scratch_planes():
     assert periods == {10: plan.slot[L.O_RSI], 9: len(suite.outputs)}
     scratch = next(g for g in rsi_groups if chunks.int_params[g, L.P_RSI] == 9)
     assert (np.delete(chunks.slot[scratch], L.O_RSI) == -1).all()  # it writes its plane only
-    for group in range(chunks.first_launch, chunks.groups):
-        assert _block(chunks, group) in STOCHASTIC
+    stochastic = _stochastic_groups(chunks)
+    assert len(stochastic) == 2
+    for group in stochastic:
         assert chunks.slot[group, L.O_RSI] == len(suite.outputs)
-    assert all(_block(chunks, g) not in STOCHASTIC for g in range(chunks.first_launch))
 
 
 def test_checkpoint_rows_save_each_restored_blocks_floats():
@@ -102,5 +112,5 @@ def test_windows_too_long_for_a_chunk_thread_are_reported():
 def test_an_unknown_schedule_is_refused_with_the_known_ones():
     from tradeplane.kernels.gpu import driver
 
-    with pytest.raises(ValueError, match=r"unknown GPU schedule 'fast'.*'fused', 'chunked'"):
+    with pytest.raises(InvalidParameter, match=r"unknown GPU schedule 'fast'.*'fused', 'chunked'"):
         driver.workspace_for(make_plan(kernels.Suite()), 2, 3, schedule="fast")
