@@ -22,6 +22,7 @@ from numba import cuda
 from .. import layout as L
 from ..blocks.common import valid
 from ..body import run_symbol
+from ..jitable import jitable
 from .chunks import CHECKPOINT_FLOATS, RING_CAPACITY
 
 FLOAT_DTYPE = np.dtype(np.float64)  # an instance: the simulator reads its itemsize
@@ -89,6 +90,15 @@ def fused(
     )
 
 
+@jitable()
+def fresh(fs, ks):  # pragma: no cover
+    """Zero a thread's float and int state (each symbol starts from nothing)."""
+    for slot_index in range(fs.shape[0]):
+        fs[slot_index] = 0.0
+    for slot_index in range(ks.shape[0]):
+        ks[slot_index] = 0
+
+
 def only(block: int) -> tuple[int, ...]:
     """`need` for one block as a constant: inlined, the other blocks' code compiles away,
     so each block's kernel holds only its own registers (RSI 60, Bollinger 125 on sm_90)."""
@@ -120,12 +130,8 @@ def checkpoint_kernel(block: int) -> Any:
             return
         fs = cuda.local.array(N_FLOAT_STATE, FLOAT_DTYPE)
         ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
-        for slot_index in range(N_FLOAT_STATE):
-            fs[slot_index] = 0.0
-        for slot_index in range(N_INT_STATE):
-            ks[slot_index] = 0
+        fresh(fs, ks)
         tile = cuda.local.array((4, 1, STAGE), FLOAT_DTYPE)  # (field, one symbol, bars)
-        mine = out[:, s : s + 1, :]  # never written
         chunks = (bars + chunk - 1) // chunk
         for c in range(chunks):
             if c > 0:
@@ -145,7 +151,7 @@ def checkpoint_kernel(block: int) -> Any:
                     tile[3, 0, m] = volume[t, s]
                 run_symbol(
                     0, tile[0], tile[1], tile[2], tile[3], 0, n, P[group], F, need, NO_PLANES,
-                    fs, ks, fs, mine, c0,
+                    fs, ks, fs, out, c0,  # out is never written
                 )  # fmt: skip
 
     return checkpoint
@@ -192,10 +198,7 @@ def chunked_kernel(block: int) -> Any:
         fs = cuda.local.array(N_FLOAT_STATE, FLOAT_DTYPE)
         ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
         rings = cuda.local.array(RING_CAPACITY, FLOAT_DTYPE)
-        for slot_index in range(N_FLOAT_STATE):
-            fs[slot_index] = 0.0
-        for slot_index in range(N_INT_STATE):
-            ks[slot_index] = 0
+        fresh(fs, ks)
         row = restore[group]
         if row >= 0 and c > 0:
             first = floats_of[row, 0]
