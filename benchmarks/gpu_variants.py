@@ -8,9 +8,11 @@ block, and the staged kernel below; each block's thread group alone, shipped and
 (the slowest group bounds the kernel); and the layout transposes on their own. Each
 variant's outputs are checked against the shipped one's. Then the chunked schedule
 (`kernels.gpu.chunks`: one thread per symbol, chunk of bars and block) at several chunk
-lengths and block sizes, its checkpoint pass alone, and end to end with the transposes;
-its running sums restart at each chunk, so its outputs are checked within the parity
-tolerance (1e-9 of each plane's range) rather than to 1e-12.
+lengths and block sizes, serial and on a stream per group; its checkpoint passes and each
+launch alone; and end to end with the transposes. Each chunked row also gives the host
+time to queue its launches ("queue": numba spends microseconds of Python on each launch and
+each argument). Its running sums restart at each chunk, so its outputs are checked within
+the parity tolerance (1e-9 of each plane's range) rather than to 1e-12.
 
 The staged kernel is an experiment kept here until a device has measured it. The shipped
 kernel's per-bar loop loads the bar's candles and uses them at once (its SASS: four
@@ -25,6 +27,7 @@ the same fused body (`run_symbol`) over them, so a thread waits once per chunk.
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -134,32 +137,57 @@ def within_tolerance(result: np.ndarray, reference: np.ndarray) -> bool:
     return True
 
 
+def enqueue_time(function: Callable[[], object], repeat: int = 20) -> float:
+    """Median host milliseconds `function` takes to queue its launches (no waiting for the
+    device): when it exceeds the device time, the launches themselves bound the run."""
+    samples = []
+    for _ in range(repeat):
+        cuda.synchronize()
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1e3)
+    cuda.synchronize()
+    return float(np.median(samples))
+
+
 def chunked_rows(
     plan: object, workspace: driver.Workspace, reference: np.ndarray, device: list
 ) -> None:
     """Time the chunked schedule over the fused workspace's candles; print its rows."""
     symbols, bars = workspace.symbols, workspace.bars
     planes = reference.shape[0]
-    header = f"{'block':>5s} {'chunk':>6s} {'best ms':>9s} {'median':>9s}  same"
+    header = f"{'block':>5s} {'chunk':>6s} {'best ms':>9s} {'median':>9s} {'queue':>7s}  same"
     print(f"{'chunked schedule':24s} {header}")
-    shapes = [(chunk, 128) for chunk in CHUNKS] + [(50, 64), (50, 256)]
+    shapes = [(chunk, 128, False) for chunk in CHUNKS] + [(50, 64, False), (50, 256, False)]
+    shapes += [(chunk, 128, True) for chunk in CHUNKS[:3]]
     chosen = None
-    for chunk, threads in shapes:
+    for chunk, threads, concurrent in shapes:
         chunked = ChunkedWorkspace.allocate(
-            plan, symbols, bars, chunk=chunk, candles=workspace.candles, out=workspace.out
-        )
+            plan, symbols, bars, chunk=chunk, candles=workspace.candles, out=workspace.out,
+            concurrent=concurrent,
+        )  # fmt: skip
         chunked.threads_per_block = threads
         chunked.out[:planes].copy_to_device(np.full((planes, bars, symbols), np.nan))
         chunked.run_resident()
         same = within_tolerance(chunked.out[:planes].copy_to_host(), reference)
         best, median = timed(chunked.run_resident)
-        figures = f"{threads:5d} {chunk:6d} {best:9.3f} {median:9.3f}  {same}"
-        print(f"{'checkpoints + chunks':24s} {figures}")
-        if chunk == 50 and threads == 128:
+        queue = enqueue_time(chunked.run_resident)
+        label = "  on a stream per group" if concurrent else "checkpoints + chunks"
+        figures = f"{threads:5d} {chunk:6d} {best:9.3f} {median:9.3f} {queue:7.3f}  {same}"
+        print(f"{label:24s} {figures}")
+        if (chunk, threads, concurrent) == (50, 128, False):
             chosen = chunked
     assert chosen is not None
     alone = timed(chosen.run_checkpoints)
-    print(f"{'checkpoint pass alone':24s} {128:5d} {50:6d} {alone[0]:9.3f} {alone[1]:9.3f}")
+    print(f"{'checkpoint passes alone':24s} {128:5d} {50:6d} {alone[0]:9.3f} {alone[1]:9.3f}")
+    print("  each launch alone, best ms (chunks of 50, 128 threads):")
+    for group, block in enumerate(chosen.blocks):
+        name = BLOCK_NAMES.get(block, str(block))
+        if chosen.chunks.restore[group] >= 0:
+            checkpoint = timed(lambda: chosen.run_checkpoints([group]), repeat=10)[0]  # noqa: B023
+            print(f"    {name + ' checkpoints':30s} {checkpoint:9.3f}")
+        chunks = timed(lambda: chosen.run_chunks([group]), repeat=10)[0]  # noqa: B023
+        print(f"    {name + ' chunks':30s} {chunks:9.3f}")
     device_out = cuda.device_array((planes, symbols, bars))
 
     def end_to_end() -> None:

@@ -159,7 +159,27 @@ def plan_chunks(plan: Plan) -> ChunkPlan:
     )
 
 
-def restored_floats(chunks: ChunkPlan) -> np.ndarray:
-    """int64 (checkpoint rows, 2): the first float slot and the count each row saves."""
-    rows = [RESTORED[int(np.flatnonzero(chunks.need[g])[0])] for g in chunks.restored]
-    return np.array(rows, dtype=np.int64).reshape(-1, 2)
+# Columns of `launch_table`: everything a chunked kernel reads about its group in one
+# int64 row, so a launch passes one array for it (numba-cuda spends microseconds of host
+# time on each array argument of a launch).
+C_PARAMS = 0  # N_INT_PARAMS int parameters, rings from 0
+C_SLOT = C_PARAMS + L.N_INT_PARAMS  # N_OUTPUTS output planes
+C_QUIET = C_SLOT + L.N_OUTPUTS  # N_OUTPUTS planes while warming up
+C_WARM = C_QUIET + L.N_OUTPUTS  # valid bars to warm up over
+C_RESTORE = C_WARM + 1  # checkpoint row, or -1
+C_FIRST = C_RESTORE + 1  # first float slot a checkpoint row saves
+C_COUNT = C_FIRST + 1  # float slots it saves (0 when not restored)
+TABLE_COLUMNS = C_COUNT + 1
+
+
+def launch_table(chunks: ChunkPlan) -> np.ndarray:
+    """int64 (groups, TABLE_COLUMNS): each group's row of parameters for the kernels."""
+    table = np.zeros((chunks.groups, TABLE_COLUMNS), dtype=np.int64)
+    table[:, C_PARAMS:C_SLOT] = chunks.int_params
+    table[:, C_SLOT:C_QUIET] = chunks.slot
+    table[:, C_QUIET:C_WARM] = chunks.quiet_slot
+    table[:, C_WARM] = chunks.warm
+    table[:, C_RESTORE] = chunks.restore
+    for group in chunks.restored:
+        table[group, C_FIRST : C_COUNT + 1] = RESTORED[int(np.flatnonzero(chunks.need[group])[0])]
+    return table

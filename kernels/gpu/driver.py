@@ -37,7 +37,8 @@ RINGS_IN_SHARED = False
 # "fused": one thread per (symbol, block) over all bars, 2.35 ms for the screener suite on
 # 5000 x 1000 on an H200. "chunked" (kernels.gpu.chunks): one thread per (symbol, chunk of
 # bars, block); the same outputs, not yet timed on a device (benchmarks/gpu_variants.py).
-SCHEDULES = ("fused", "chunked")
+# "chunked-streams": the same launches on a stream per group, so they can overlap.
+SCHEDULES = ("fused", "chunked", "chunked-streams")
 SCHEDULE = "fused"
 SHARED_BYTES = 48 * 1024  # dynamic shared memory a kernel gets without opting in to more
 FIELDS = 4  # high, low, close, volume
@@ -231,10 +232,13 @@ def workspace_for(plan: Plan, symbols: int, bars: int, schedule: str | None = No
     from .chunked import ChunkedWorkspace
     from .chunks import plan_chunks
 
-    chunked = schedule == "chunked" and plan_chunks(plan).fits()
-    kind = ChunkedWorkspace if chunked else Workspace
-    _workspace.append((schedule, kind.allocate(plan, symbols, bars)))
-    return _workspace[0][1]
+    if schedule in ("chunked", "chunked-streams") and plan_chunks(plan).fits():
+        concurrent = schedule == "chunked-streams"
+        workspace = ChunkedWorkspace.allocate(plan, symbols, bars, concurrent=concurrent)
+    else:
+        workspace = Workspace.allocate(plan, symbols, bars)
+    _workspace.append((schedule, workspace))
+    return workspace
 
 
 def run_batch_device(

@@ -23,7 +23,17 @@ from .. import layout as L
 from ..blocks.common import valid
 from ..body import run_symbol
 from ..jitable import jitable
-from .chunks import CHECKPOINT_FLOATS, RING_CAPACITY
+from .chunks import (
+    C_COUNT,
+    C_FIRST,
+    C_PARAMS,
+    C_QUIET,
+    C_RESTORE,
+    C_SLOT,
+    C_WARM,
+    CHECKPOINT_FLOATS,
+    RING_CAPACITY,
+)
 
 FLOAT_DTYPE = np.dtype(np.float64)  # an instance: the simulator reads its itemsize
 INT_DTYPE = np.dtype(np.int64)
@@ -111,23 +121,27 @@ def checkpoint_kernel(block: int) -> Any:
     need = only(block)
 
     @cuda.jit
-    def checkpoint(
-        high, low, close, volume, P, F, group, row, first, count, saved, out, chunk
-    ):  # pragma: no cover
+    def checkpoint(candles, table, F, saved, out, chunk, group):  # pragma: no cover
         """Thread s runs `group` over every bar of symbol s with no output planes
         (NO_PLANES: only the state is computed), and saves its state as it stands at the
-        first bar of each chunk c > 0 into `saved[row, :, c, s]`: the float slots
-        [first, first + count), then the valid-bar count.
+        first bar of each chunk c > 0 into `saved[row, :, c, s]` (row: the group's
+        checkpoint row): its float slots [first, first + count), then the valid-bar count.
 
-        The candles are loaded STAGE bars at a time into local memory (branch-free, so the
-        loads issue together): the block's own per-bar loads would each wait a full memory
-        latency, and this pass runs one thread per symbol.
+        `candles` is (4, bars, symbols); `table` the `chunks.launch_table`. The candles
+        are loaded STAGE bars at a time into local memory (branch-free, so the loads issue
+        together): the block's own per-bar loads would each wait a full memory latency,
+        and this pass runs one thread per symbol.
         """
         s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-        symbols = close.shape[1]
-        bars = close.shape[0]
+        symbols = candles.shape[2]
+        bars = candles.shape[1]
         if s >= symbols:
             return
+        high, low, close, volume = candles[0], candles[1], candles[2], candles[3]
+        P = table[group, C_PARAMS:C_SLOT]
+        row = table[group, C_RESTORE]
+        first = table[group, C_FIRST]
+        count = table[group, C_COUNT]
         fs = cuda.local.array(N_FLOAT_STATE, FLOAT_DTYPE)
         ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
         fresh(fs, ks)
@@ -150,7 +164,7 @@ def checkpoint_kernel(block: int) -> Any:
                     tile[2, 0, m] = close[t, s]
                     tile[3, 0, m] = volume[t, s]
                 run_symbol(
-                    0, tile[0], tile[1], tile[2], tile[3], 0, n, P[group], F, need, NO_PLANES,
+                    0, tile[0], tile[1], tile[2], tile[3], 0, n, P, F, need, NO_PLANES,
                     fs, ks, fs, out, c0,  # out is never written
                 )  # fmt: skip
 
@@ -163,34 +177,19 @@ def chunked_kernel(block: int) -> Any:
     need = only(block)
 
     @cuda.jit
-    def chunked(
-        high,
-        low,
-        close,
-        volume,
-        P,
-        F,
-        slot,
-        quiet,
-        warm,
-        restore,
-        floats_of,
-        saved,
-        out,
-        chunk,
-        group,
-    ):  # pragma: no cover
+    def chunked(candles, table, F, saved, out, chunk, group):  # pragma: no cover
         """Thread (s, c) runs `group` of symbol s over chunk c's bars, from the state the
         block has at the chunk's first bar (`kernels.gpu.chunks`): restored from `saved`
         (checkpointed groups), or reached by running the block, fresh and with no output
-        planes, over the `warm[group]` valid bars before the chunk.
+        planes, over the group's warm-up bars (valid ones) before the chunk.
 
-        State and rings live in the thread's local memory.
-        """  # fmt: skip
+        `candles` is (4, bars, symbols); `table` the `chunks.launch_table`. State and
+        rings live in the thread's local memory.
+        """
         s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
         c = cuda.blockIdx.y
-        symbols = close.shape[1]
-        bars = close.shape[0]
+        symbols = candles.shape[2]
+        bars = candles.shape[1]
         if s >= symbols:
             return
         t0 = c * chunk
@@ -199,28 +198,29 @@ def chunked_kernel(block: int) -> Any:
         ks = cuda.local.array(N_INT_STATE, INT_DTYPE)
         rings = cuda.local.array(RING_CAPACITY, FLOAT_DTYPE)
         fresh(fs, ks)
-        row = restore[group]
+        row = table[group, C_RESTORE]
         if row >= 0 and c > 0:
-            first = floats_of[row, 0]
-            for m in range(floats_of[row, 1]):
+            first = table[group, C_FIRST]
+            for m in range(table[group, C_COUNT]):
                 fs[first + m] = saved[row, m, c, s]
             ks[L.K_COUNT] = int(saved[row, CHECKPOINT_FLOATS, c, s])
-        high_t, low_t, close_t, volume_t = high.T, low.T, close.T, volume.T
+        high, low, close, volume = candles[0].T, candles[1].T, candles[2].T, candles[3].T
         start = t0
-        left = warm[group]
+        left = table[group, C_WARM]
         while start > 0 and left > 0:
             start -= 1
-            if valid(high_t, low_t, close_t, volume_t, s, start):
+            if valid(high, low, close, volume, s, start):
                 left -= 1
+        P = table[group, C_PARAMS:C_SLOT]
         # one call site (the body is inlined once): the warm-up, then the chunk itself
         for phase in range(2):
             a = start if phase == 0 else t0
             b = t0 if phase == 0 else t1
-            planes = quiet[group] if phase == 0 else slot[group]
+            planes = table[group, C_QUIET:C_WARM] if phase == 0 else table[group, C_SLOT:C_QUIET]
             if a < b:
                 run_symbol(
-                    s, high_t, low_t, close_t, volume_t, a, b, P[group], F, need, planes,
-                    fs, ks, rings, out, a,
+                    s, high, low, close, volume, a, b, P, F, need, planes, fs, ks, rings,
+                    out, a,
                 )  # fmt: skip
 
     return chunked

@@ -61,7 +61,8 @@ CHILD = textwrap.dedent(
         results = kernels.compute(data, kernels.Suite(**suite), backend="gpu")
         got.update({f"{number}/{name}": values for name, values in results.items()})
         ran = driver.workspace_for(make_plan(kernels.Suite(**suite)), 4, 120)  # the one used
-        got[f"{number}/workspace"] = np.array(type(ran).__name__)
+        streams = " on streams" if getattr(ran, "streams", None) else ""  # made by a run
+        got[f"{number}/workspace"] = np.array(type(ran).__name__ + streams)
     np.savez(sys.argv[2], **got)
     """
 )
@@ -102,6 +103,9 @@ def _simulate(tmp_path: Path, schedule: str, suites: list[dict]) -> dict[str, np
             [{"outputs": kernels.OUTPUTS}, STOCHASTIC, LONG_WINDOW],
             ["ChunkedWorkspace", "ChunkedWorkspace", "Workspace"],
         ),
+        # the simulator runs every launch at once, in order: this checks the streams and
+        # events calls and that every group is launched; a device checks the ordering
+        ("chunked-streams", [STOCHASTIC], ["ChunkedWorkspace on streams"]),
     ],
 )
 def test_simulated_gpu_matches_cpu(
@@ -237,6 +241,13 @@ def _kernel_signatures() -> dict[str, tuple]:
     floats = types.Array(types.float64, 1, "C")
     outputs = types.Array(types.float64, 3, "A")  # a strided view
     checkpoints = types.Array(types.float64, 4, "C")
+    chunk_kernels = (
+        types.Array(types.float64, 3, "C"),  # candles (fields, bars, symbols)
+        per_group,  # the launch table: every group's parameters
+        floats, checkpoints, outputs,
+        types.int64,  # bars per chunk
+        types.int64,  # group
+    )  # fmt: skip
     return {
         "fused": (
             *(matrix,) * 4, per_group, floats, per_group, per_group_value,
@@ -246,20 +257,8 @@ def _kernel_signatures() -> dict[str, tuple]:
             outputs,
             types.boolean,  # rings in shared memory
         ),
-        "checkpoint": (
-            *(matrix,) * 4, per_group, floats,
-            *(types.int64,) * 4,  # group, checkpoint row, first float slot, float count
-            checkpoints, outputs,
-            types.int64,  # bars per chunk
-        ),
-        "chunked": (
-            *(matrix,) * 4, per_group, floats, per_group, per_group,
-            per_group_value, per_group_value,  # warm-up bars, checkpoint row
-            per_group,  # float slots each checkpoint row saves
-            checkpoints, outputs,
-            types.int64,  # bars per chunk
-            types.int64,  # group
-        ),
+        "checkpoint": chunk_kernels,
+        "chunked": chunk_kernels,
     }  # fmt: skip
 
 

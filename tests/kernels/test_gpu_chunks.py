@@ -9,12 +9,20 @@ from tradeplane import kernels
 from tradeplane.kernels import layout as L
 from tradeplane.kernels.errors import InvalidParameter
 from tradeplane.kernels.gpu.chunks import (
+    C_COUNT,
+    C_FIRST,
+    C_PARAMS,
+    C_QUIET,
+    C_RESTORE,
+    C_SLOT,
+    C_WARM,
     CHECKPOINT_FLOATS,
     RESTORED,
     STOCHASTIC,
+    TABLE_COLUMNS,
     chunk_bars,
+    launch_table,
     plan_chunks,
-    restored_floats,
     warmup_bars,
 )
 from tradeplane.kernels.plan import make_plan
@@ -82,13 +90,20 @@ def test_rsi_periods_no_output_provides_get_scratch_planes():
         assert chunks.slot[group, L.O_RSI] == len(suite.outputs)
 
 
-def test_checkpoint_rows_save_each_restored_blocks_floats():
+def test_launch_table_holds_each_groups_rows_and_its_checkpoint_floats():
     chunks = plan_chunks(make_plan(kernels.Suite(outputs=kernels.OUTPUTS)))
-    rows = restored_floats(chunks)
-    assert rows.shape == (len(RESTORED), 2)
-    for row, group in enumerate(chunks.restored):
-        assert tuple(rows[row]) == RESTORED[_block(chunks, group)]
-    assert rows[:, 1].max() == CHECKPOINT_FLOATS
+    table = launch_table(chunks)
+    assert table.shape == (chunks.groups, TABLE_COLUMNS) and table.dtype == np.int64
+    np.testing.assert_array_equal(table[:, C_PARAMS:C_SLOT], chunks.int_params)
+    np.testing.assert_array_equal(table[:, C_SLOT:C_QUIET], chunks.slot)
+    np.testing.assert_array_equal(table[:, C_QUIET:C_WARM], chunks.quiet_slot)
+    np.testing.assert_array_equal(table[:, C_WARM], chunks.warm)
+    np.testing.assert_array_equal(table[:, C_RESTORE], chunks.restore)
+    for group in range(chunks.groups):
+        block = _block(chunks, group)
+        saves = tuple(table[group, C_FIRST : C_COUNT + 1])
+        assert saves == RESTORED.get(block, (0, 0))
+    assert table[:, C_COUNT].max() == CHECKPOINT_FLOATS
 
 
 @pytest.mark.parametrize("block", [b for b in range(L.N_BLOCKS) if b not in RESTORED])
