@@ -6,7 +6,7 @@ pyproject.toml holds all metadata; this file exists only because setuptools' dec
 
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 # import prefix -> folder (ARCHITECTURE.md, "Layout")
 ROOTS = {
@@ -17,13 +17,18 @@ ROOTS = {
     "tradeplane.v1": "protos/tradeplane/v1",
 }
 
+# namespace packages too: a data folder (the event store's SQL migrations) is importable,
+# so setuptools wants it listed; bytecode caches are not packages
 present = {
     prefix: folder for prefix, folder in ROOTS.items() if Path(folder, "__init__.py").exists()
 }
 packages = [
     name
     for prefix, folder in present.items()
-    for name in [prefix, *(f"{prefix}.{sub}" for sub in find_packages(folder))]
+    for name in [
+        prefix,
+        *(f"{prefix}.{sub}" for sub in find_namespace_packages(folder, exclude=["*__pycache__"])),
+    ]
 ]
 
 setup(packages=packages, package_dir=present)
