@@ -6,12 +6,12 @@ per symbol), then the chunk threads (one launch per group, the Stochastic RSIs l
 they read the RSI planes the others write). Each block has kernels of its own, compiled
 with only its code (`kernel.only`).
 
-Launches are serial on the default stream, or with `concurrent` each group gets a stream
-of its own: a checkpoint pass has one thread per symbol, far too few to fill a GPU, and
-each launch otherwise waits for the previous one's last threads. Events order what
-depends: every stream waits for the work queued before the run (the candles' load), the
-Stochastic RSIs for the groups that write RSI planes, and the default stream for every
-group before the outputs are read.
+Launches are serial on the default stream, or (the "chunked-streams" schedule,
+`concurrent`) each group gets a stream of its own: a checkpoint pass has one thread per
+symbol, far too few to fill a GPU, and each launch otherwise waits for the previous one's
+last threads. Events order what depends: every stream waits for the work queued before the
+run (the candles' load), the Stochastic RSIs for the groups that write RSI planes, and the
+default stream for every group before the outputs are read.
 """
 
 from __future__ import annotations
