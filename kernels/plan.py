@@ -46,7 +46,7 @@ BLOCK_OF_OUTPUT: dict[int, int] = {
 }
 
 # the candle fields each block reads (a bar is valid when all fields read are finite)
-_FIELDS_OF_BLOCK: dict[int, tuple[str, ...]] = {
+FIELDS_OF_BLOCK: dict[int, tuple[str, ...]] = {
     L.B_RSI: ("close",),
     L.B_MACD: ("close",),
     L.B_BB: ("close",),
@@ -150,7 +150,7 @@ def make_plan(suite: Suite) -> Plan:
 
     F = np.array([s.bb_nbdevup, s.bb_nbdevdn], dtype=np.float64)
     fields = sorted(
-        {f for block in range(L.N_BLOCKS) if need[block] for f in _FIELDS_OF_BLOCK[block]}
+        {f for block in range(L.N_BLOCKS) if need[block] for f in FIELDS_OF_BLOCK[block]}
     )
     return Plan(
         suite=suite,

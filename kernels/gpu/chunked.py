@@ -1,10 +1,12 @@
 """Device buffers and launches of the chunked schedule (`kernels.gpu.chunks`).
 
 The same bars-major candles and outputs as the fused `Workspace`, and the same transposes
-at the edges; in between, the checkpoint pass (one launch per restored block, one thread
-per symbol), then the chunk threads (one launch per group, the Stochastic RSIs last:
-they read the RSI planes the others write). Each block has kernels of its own, compiled
-with only its code (`kernel.only`).
+at the edges, except that the candles come in masked (`kernel.transpose_masked_candles`):
+each group then reads only the fields its block uses (`chunks.field_planes`). In between,
+the checkpoint pass (one launch per restored block, one thread per symbol), then the chunk
+threads (one launch per group, the Stochastic RSIs last: they read the RSI planes the
+others write). Each block has kernels of its own, compiled with only its code
+(`kernel.only`).
 
 Launches are serial on the default stream, or (the "chunked-streams" schedule,
 `concurrent`) each group gets a stream of its own: a checkpoint pass has one thread per
@@ -28,10 +30,11 @@ from .chunks import (
     STOCHASTIC,
     ChunkPlan,
     chunk_bars,
+    field_planes,
     launch_table,
     plan_chunks,
 )
-from .driver import load_candles, simulator, symbols_major_view, transpose_device
+from .driver import simulator, symbols_major_view, transpose_device
 
 THREADS_PER_BLOCK = 128
 FIELDS = 4
@@ -54,6 +57,7 @@ class ChunkedWorkspace:
     threads_per_block: int
     concurrent: bool
     blocks: tuple[int, ...]  # the block of each group
+    fields: tuple[tuple[Any, ...], ...]  # each group's four field planes of `candles`
     table: Any  # device copy of chunks.launch_table: each group's parameters
     float_params: Any  # device copy of the plan's float parameters
     saved: Any  # (checkpoint rows, CHECKPOINT_SLOTS, chunks, symbols)
@@ -75,9 +79,9 @@ class ChunkedWorkspace:
         out: Any = None,
         concurrent: bool = False,
     ) -> ChunkedWorkspace:
-        """Buffers for `plan`; `candles` and `out` may be given (a fused workspace's, in
-        the benchmarks) when `out` has room for the scratch planes. `concurrent`: a stream
-        per group (the "chunked-streams" schedule)."""
+        """Buffers for `plan`; `candles` (filled by `load`) and `out` may be given (the
+        benchmarks share them), `out` when it has room for the scratch planes.
+        `concurrent`: a stream per group (the "chunked-streams" schedule)."""
         from numba import cuda
 
         chunks = plan_chunks(plan)
@@ -93,6 +97,7 @@ class ChunkedWorkspace:
         if out is None or out.shape[0] < chunks.planes:
             out = cuda.device_array((chunks.planes, bars, symbols))
         rows = max(len(chunks.restored), 1)
+        blocks = tuple(int(block) for block in chunks.need.argmax(axis=1))
         return cls(
             plan=plan,
             chunks=chunks,
@@ -101,7 +106,10 @@ class ChunkedWorkspace:
             chunk=chunk,
             threads_per_block=THREADS_PER_BLOCK,
             concurrent=concurrent,
-            blocks=tuple(int(block) for block in chunks.need.argmax(axis=1)),
+            blocks=blocks,
+            fields=tuple(
+                tuple(candles[plane] for plane in field_planes(block)) for block in blocks
+            ),
             table=cuda.to_device(launch_table(chunks)),
             float_params=cuda.to_device(plan.float_params),
             saved=cuda.device_array((rows, CHECKPOINT_SLOTS, -(-bars // chunk), symbols)),
@@ -145,8 +153,12 @@ class ChunkedWorkspace:
             self._chunks(group, DEFAULT_STREAM)
 
     def load(self, high: Any, low: Any, close: Any, volume: Any) -> None:
-        """Transpose symbols-major device candles into the bars-major `candles`."""
-        load_candles(self.candles, high, low, close, volume)
+        """Transpose symbols-major device candles into the bars-major `candles`, masked."""
+        from .kernel import TILE, TILE_ROWS, transpose_masked_candles
+
+        symbols, bars = close.shape
+        grid = (-(-bars // TILE), -(-symbols // TILE))
+        transpose_masked_candles[grid, (TILE, TILE_ROWS)](high, low, close, volume, self.candles)
 
     def unload(self, out: Any) -> None:
         """Transpose the requested bars-major outputs into `out` (symbols-major)."""
@@ -174,7 +186,7 @@ class ChunkedWorkspace:
 
     def _args(self, group: int) -> tuple[Any, ...]:
         return (
-            self.candles, self.table, self.float_params, self.saved, self.out_view,
+            *self.fields[group], self.table, self.float_params, self.saved, self.out_view,
             self.chunk, group,
         )  # fmt: skip
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import layout as L
-from ..plan import Plan
+from ..engine import FIELDS
+from ..plan import FIELDS_OF_BLOCK, Plan
 from .groups import plan_groups
 
 # blocks whose state is their float slots (start, count) and the valid-bar count
@@ -183,3 +184,16 @@ def launch_table(chunks: ChunkPlan) -> np.ndarray:
     for group in chunks.restored:
         table[group, C_FIRST : C_COUNT + 1] = RESTORED[int(np.flatnonzero(chunks.need[group])[0])]
     return table
+
+
+def field_planes(block: int) -> tuple[int, int, int, int]:
+    """The candle plane each of `block`'s four field arguments (high, low, close, volume)
+    reads: its own for the fields the block reads, the first of those for the others.
+
+    The chunked schedule's candles are masked (`kernel.transpose_masked_candles`: every
+    field NaN on a bar that is invalid), so any field the block reads carries the whole
+    validity test, and a block over close alone loads one value per bar instead of four.
+    """
+    read = [FIELDS.index(name) for name in FIELDS_OF_BLOCK[block]]
+    high, low, close, volume = (plane if plane in read else read[0] for plane in range(4))
+    return high, low, close, volume

@@ -14,6 +14,7 @@ compiles it).
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -121,23 +122,25 @@ def checkpoint_kernel(block: int) -> Any:
     need = only(block)
 
     @cuda.jit
-    def checkpoint(candles, table, F, saved, out, chunk, group):  # pragma: no cover
+    def checkpoint(
+        high, low, close, volume, table, F, saved, out, chunk, group
+    ):  # pragma: no cover
         """Thread s runs `group` over every bar of symbol s with no output planes
         (NO_PLANES: only the state is computed), and saves its state as it stands at the
         first bar of each chunk c > 0 into `saved[row, :, c, s]` (row: the group's
         checkpoint row): its float slots [first, first + count), then the valid-bar count.
 
-        `candles` is (4, bars, symbols); `table` the `chunks.launch_table`. The candles
-        are loaded STAGE bars at a time into local memory (branch-free, so the loads issue
-        together): the block's own per-bar loads would each wait a full memory latency,
-        and this pass runs one thread per symbol.
+        The fields are (bars, symbols) planes of the masked candles (`chunks.field_planes`);
+        `table` is the `chunks.launch_table`. They are loaded STAGE bars at a time into
+        local memory (branch-free, so the loads issue together): the block's own per-bar
+        loads would each wait a full memory latency, and this pass runs one thread per
+        symbol.
         """
         s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-        symbols = candles.shape[2]
-        bars = candles.shape[1]
+        symbols = close.shape[1]
+        bars = close.shape[0]
         if s >= symbols:
             return
-        high, low, close, volume = candles[0], candles[1], candles[2], candles[3]
         P = table[group, C_PARAMS:C_SLOT]
         row = table[group, C_RESTORE]
         first = table[group, C_FIRST]
@@ -177,19 +180,20 @@ def chunked_kernel(block: int) -> Any:
     need = only(block)
 
     @cuda.jit
-    def chunked(candles, table, F, saved, out, chunk, group):  # pragma: no cover
+    def chunked(high, low, close, volume, table, F, saved, out, chunk, group):  # pragma: no cover
         """Thread (s, c) runs `group` of symbol s over chunk c's bars, from the state the
         block has at the chunk's first bar (`kernels.gpu.chunks`): restored from `saved`
         (checkpointed groups), or reached by running the block, fresh and with no output
         planes, over the group's warm-up bars (valid ones) before the chunk.
 
-        `candles` is (4, bars, symbols); `table` the `chunks.launch_table`. State and
-        rings live in the thread's local memory.
+        The fields are (bars, symbols) planes of the masked candles (`chunks.field_planes`);
+        `table` is the `chunks.launch_table`. State and rings live in the thread's local
+        memory.
         """
         s = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
         c = cuda.blockIdx.y
-        symbols = candles.shape[2]
-        bars = candles.shape[1]
+        symbols = close.shape[1]
+        bars = close.shape[0]
         if s >= symbols:
             return
         t0 = c * chunk
@@ -204,12 +208,12 @@ def chunked_kernel(block: int) -> Any:
             for m in range(table[group, C_COUNT]):
                 fs[first + m] = saved[row, m, c, s]
             ks[L.K_COUNT] = int(saved[row, CHECKPOINT_FLOATS, c, s])
-        high, low, close, volume = candles[0].T, candles[1].T, candles[2].T, candles[3].T
+        high_t, low_t, close_t, volume_t = high.T, low.T, close.T, volume.T
         start = t0
         left = table[group, C_WARM]
         while start > 0 and left > 0:
             start -= 1
-            if valid(high, low, close, volume, s, start):
+            if valid(high_t, low_t, close_t, volume_t, s, start):
                 left -= 1
         P = table[group, C_PARAMS:C_SLOT]
         # one call site (the body is inlined once): the warm-up, then the chunk itself
@@ -219,8 +223,8 @@ def chunked_kernel(block: int) -> Any:
             planes = table[group, C_QUIET:C_WARM] if phase == 0 else table[group, C_SLOT:C_QUIET]
             if a < b:
                 run_symbol(
-                    s, high, low, close, volume, a, b, P, F, need, planes, fs, ks, rings,
-                    out, a,
+                    s, high_t, low_t, close_t, volume_t, a, b, P, F, need, planes, fs, ks,
+                    rings, out, a,
                 )  # fmt: skip
 
     return chunked
@@ -272,3 +276,39 @@ def transpose_candles(high, low, close, volume, target):  # pragma: no cover
     elif field == 3:
         source = volume
     move_tile(source, target[field])
+
+
+@cuda.jit
+def transpose_masked_candles(high, low, close, volume, target):  # pragma: no cover
+    """target[f] = field f transposed, NaN on every bar whose four fields are not all
+    finite (the test of `blocks.common.valid`): the chunked schedule's candles.
+
+    Each thread block moves one TILE x TILE tile of all four fields, so it sees every
+    field of a bar before it writes any.
+    """
+    tiles = cuda.shared.array((4, TILE, TILE_PADDED), FLOAT_DTYPE)
+    row0 = cuda.blockIdx.y * TILE  # symbols
+    col0 = cuda.blockIdx.x * TILE  # bars
+    tx = cuda.threadIdx.x
+    ty = cuda.threadIdx.y
+    rows = close.shape[0]
+    cols = close.shape[1]
+    for k in range(0, TILE, TILE_ROWS):
+        i = row0 + ty + k
+        j = col0 + tx
+        if i < rows and j < cols:
+            tiles[0, ty + k, tx] = high[i, j]
+            tiles[1, ty + k, tx] = low[i, j]
+            tiles[2, ty + k, tx] = close[i, j]
+            tiles[3, ty + k, tx] = volume[i, j]
+    cuda.syncthreads()
+    for k in range(0, TILE, TILE_ROWS):
+        j = col0 + ty + k
+        i = row0 + tx
+        if j < cols and i < rows:
+            total = tiles[0, tx, ty + k] + tiles[1, tx, ty + k]  # summed as `valid` sums
+            total += tiles[2, tx, ty + k]
+            total += tiles[3, tx, ty + k]
+            finite = -math.inf < total < math.inf
+            for field in range(4):
+                target[field, j, i] = tiles[field, tx, ty + k] if finite else math.nan

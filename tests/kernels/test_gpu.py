@@ -242,7 +242,7 @@ def _kernel_signatures() -> dict[str, tuple]:
     outputs = types.Array(types.float64, 3, "A")  # a strided view
     checkpoints = types.Array(types.float64, 4, "C")
     chunk_kernels = (
-        types.Array(types.float64, 3, "C"),  # candles (fields, bars, symbols)
+        *(matrix,) * 4,  # planes of the masked candles
         per_group,  # the launch table: every group's parameters
         floats, checkpoints, outputs,
         types.int64,  # bars per chunk

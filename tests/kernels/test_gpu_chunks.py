@@ -21,6 +21,7 @@ from tradeplane.kernels.gpu.chunks import (
     STOCHASTIC,
     TABLE_COLUMNS,
     chunk_bars,
+    field_planes,
     launch_table,
     plan_chunks,
     warmup_bars,
@@ -129,3 +130,18 @@ def test_an_unknown_schedule_is_refused_with_the_known_ones():
 
     with pytest.raises(InvalidParameter, match=r"unknown GPU schedule 'fast'.*'fused', 'chunked'"):
         driver.workspace_for(make_plan(kernels.Suite()), 2, 3, schedule="fast")
+
+
+@pytest.mark.parametrize(
+    "block, planes",
+    [
+        (L.B_RSI, (2, 2, 2, 2)),  # close alone: one load per bar
+        (L.B_ATR, (0, 1, 2, 0)),
+        (L.B_VOL, (3, 3, 3, 3)),
+        (L.B_OBV, (2, 2, 2, 3)),
+    ],
+)
+def test_each_group_reads_only_the_fields_of_its_block(block, planes):
+    """On masked candles any field a block reads holds the whole validity test, so the
+    fields it does not read are stood in by one it does."""
+    assert field_planes(block) == planes
