@@ -63,7 +63,9 @@ class ChunkedWorkspace:
     saved: Any  # (checkpoint rows, CHECKPOINT_SLOTS, chunks, symbols)
     candles: Any
     out: Any
-    out_view: Any  # the (planes, symbols, bars) view of `out` the kernels write through
+    # the (planes, symbols, bars) array the kernels write: a view of `out` (gpu_variants.py
+    # points it at a symbols-major array to time the outputs written without a transpose)
+    out_view: Any
     streams: list[Any] = field(default_factory=list)  # one per group, made on first use
     events: list[Any] = field(default_factory=list)  # (see `_streams`)
 
