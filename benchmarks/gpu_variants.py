@@ -9,11 +9,11 @@ block, and the staged kernel below; each block's thread group alone, shipped and
 variant's outputs are checked against the shipped one's. Then the chunked schedule
 (`kernels.gpu.chunks`: one thread per symbol, chunk of bars and block) at several chunk
 lengths and block sizes, serial and on a stream per group; its checkpoint passes and each
-launch alone; its masked transpose of the candles; and end to end with the transposes or
-with the outputs written symbols-major by the kernels. Each chunked row also gives the host
-time to queue its launches ("queue": numba spends microseconds of Python on each launch and
-each argument). Its running sums restart at each chunk, so its outputs are checked within
-the parity tolerance (1e-9 of each plane's range) rather than to 1e-12.
+launch alone; and end to end with the transposes or with the outputs written symbols-major
+by the kernels. Each chunked row also gives the host time to queue its launches ("queue":
+numba spends microseconds of Python on each launch and each argument). Its running sums
+restart at each chunk, so its outputs are checked within the parity tolerance (1e-9 of each
+plane's range) rather than to 1e-12.
 
 The staged kernel is an experiment kept here until a device has measured it. The shipped
 kernel's per-bar loop loads the bar's candles and uses them at once (its SASS: four
@@ -200,8 +200,6 @@ def chunked_rows(
         chosen.run_resident()
         chosen.unload(device_out)
 
-    masking = timed(lambda: chosen.load(*device))
-    print(f"{'masked transpose in':24s} {'':5s} {'':6s} {masking[0]:9.3f} {masking[1]:9.3f}")
     whole = timed(end_to_end)
     print(f"{'chunked with transposes':24s} {128:5d} {50:6d} {whole[0]:9.3f} {whole[1]:9.3f}")
     if chosen.chunks.planes == planes:  # no scratch planes: the kernels can write the API's

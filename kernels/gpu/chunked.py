@@ -1,8 +1,8 @@
 """Device buffers and launches of the chunked schedule (`kernels.gpu.chunks`).
 
 The same bars-major candles and outputs as the fused `Workspace`, and the same transposes
-at the edges, except that the candles come in masked (`kernel.transpose_masked_candles`):
-each group then reads only the fields its block uses (`chunks.field_planes`). In between,
+at the edges. The candles come in masked (`kernel.transpose_masked_candles`), so each group
+reads only the fields its block uses (`chunks.field_planes`). In between,
 the checkpoint pass (one launch per restored block, one thread per symbol), then the chunk
 threads (one launch per group, the Stochastic RSIs last: they read the RSI planes the
 others write). Each block has kernels of its own, compiled with only its code
@@ -34,7 +34,7 @@ from .chunks import (
     launch_table,
     plan_chunks,
 )
-from .driver import simulator, symbols_major_view, transpose_device
+from .driver import load_candles, simulator, symbols_major_view, transpose_device
 
 THREADS_PER_BLOCK = 128
 FIELDS = 4
@@ -156,11 +156,7 @@ class ChunkedWorkspace:
 
     def load(self, high: Any, low: Any, close: Any, volume: Any) -> None:
         """Transpose symbols-major device candles into the bars-major `candles`, masked."""
-        from .kernel import TILE, TILE_ROWS, transpose_masked_candles
-
-        symbols, bars = close.shape
-        grid = (-(-bars // TILE), -(-symbols // TILE))
-        transpose_masked_candles[grid, (TILE, TILE_ROWS)](high, low, close, volume, self.candles)
+        load_candles(self.candles, high, low, close, volume)
 
     def unload(self, out: Any) -> None:
         """Transpose the requested bars-major outputs into `out` (symbols-major)."""

@@ -196,12 +196,13 @@ def symbols_major_view(out: Any) -> Any:
 
 def load_candles(candles: Any, high: Any, low: Any, close: Any, volume: Any) -> None:
     """candles[f] = field f transposed: symbols-major (symbols, bars) device arrays into
-    the bars-major (4, bars, symbols) `candles`."""
-    from .kernel import TILE, TILE_ROWS, transpose_candles
+    the bars-major (4, bars, symbols) `candles`, every field NaN on an invalid bar
+    (`kernel.transpose_masked_candles`)."""
+    from .kernel import TILE, TILE_ROWS, transpose_masked_candles
 
     _, bars, symbols = candles.shape
-    grid = (-(-bars // TILE), -(-symbols // TILE), FIELDS)
-    transpose_candles[grid, (TILE, TILE_ROWS)](high, low, close, volume, candles)
+    grid = (-(-bars // TILE), -(-symbols // TILE))
+    transpose_masked_candles[grid, (TILE, TILE_ROWS)](high, low, close, volume, candles)
 
 
 def transpose_device(source: Any, target: Any) -> None:

@@ -265,26 +265,14 @@ def transpose(source, target):  # pragma: no cover
 
 
 @cuda.jit
-def transpose_candles(high, low, close, volume, target):  # pragma: no cover
-    """target[f] = field f transposed, for the four candle fields in one launch."""
-    field = cuda.blockIdx.z
-    source = high
-    if field == 1:
-        source = low
-    elif field == 2:
-        source = close
-    elif field == 3:
-        source = volume
-    move_tile(source, target[field])
-
-
-@cuda.jit
 def transpose_masked_candles(high, low, close, volume, target):  # pragma: no cover
     """target[f] = field f transposed, NaN on every bar whose four fields are not all
-    finite (the test of `blocks.common.valid`): the chunked schedule's candles.
+    finite (the test of `blocks.common.valid`), for the four candle fields in one launch.
 
-    Each thread block moves one TILE x TILE tile of all four fields, so it sees every
-    field of a bar before it writes any.
+    The masking changes no output of the fused kernel, which skips invalid bars; it lets a
+    chunked group read only its block's fields (`chunks.field_planes`). Each thread block
+    moves one TILE x TILE tile of all four fields, so it sees every field of a bar before
+    it writes any.
     """
     tiles = cuda.shared.array((4, TILE, TILE_PADDED), FLOAT_DTYPE)
     row0 = cuda.blockIdx.y * TILE  # symbols
