@@ -34,10 +34,9 @@ from .chunks import (
     launch_table,
     plan_chunks,
 )
-from .driver import load_candles, simulator, symbols_major_view, transpose_device
+from .driver import FIELDS, load_candles, simulator, symbols_major_view, transpose_device
 
 THREADS_PER_BLOCK = 128
-FIELDS = 4
 DEFAULT_STREAM = 0  # numba's name for the default stream in event calls
 
 

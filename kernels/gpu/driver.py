@@ -233,7 +233,7 @@ def workspace_for(plan: Plan, symbols: int, bars: int, schedule: str | None = No
     from .chunked import ChunkedWorkspace
     from .chunks import plan_chunks
 
-    if schedule in ("chunked", "chunked-streams") and plan_chunks(plan).fits():
+    if schedule != "fused" and plan_chunks(plan).fits():  # a chunked schedule
         concurrent = schedule == "chunked-streams"
         workspace = ChunkedWorkspace.allocate(plan, symbols, bars, concurrent=concurrent)
     else:

@@ -60,7 +60,8 @@ CHILD = textwrap.dedent(
     for number, suite in enumerate(json.loads(sys.argv[4])):
         results = kernels.compute(data, kernels.Suite(**suite), backend="gpu")
         got.update({f"{number}/{name}": values for name, values in results.items()})
-        ran = driver.workspace_for(make_plan(kernels.Suite(**suite)), 4, 120)  # the one used
+        plan = make_plan(kernels.Suite(**suite))
+        ran = driver.workspace_for(plan, *data["close"].shape)  # the one the run used
         streams = " on streams" if getattr(ran, "streams", None) else ""  # made by a run
         got[f"{number}/workspace"] = np.array(type(ran).__name__ + streams)
     np.savez(sys.argv[2], **got)
